@@ -1,0 +1,54 @@
+import { ingestionSchedule } from './schedule';
+
+/**
+ * The state machine that turns the once-a-minute rule into 5 fetch ticks ~12 s apart.
+ * Plain Amazon States Language: CDK deploys it (with the fetch Lambda's ARN) and the local
+ * runtime executes the very same document with aws-local-stepfunctions.
+ *
+ * Each tick retries transient Lambda service errors, then catches anything else into a Pass
+ * state, so one failed tick never fails the minute: the cursor did not move, the next tick
+ * simply tries again.
+ */
+export const tickStateName = (tick: number): string => `Tick ${tick}`;
+export const waitStateName = (tick: number): string => `Wait after tick ${tick}`;
+export const tickFailedStateName = (tick: number): string => `Tick ${tick} failed`;
+
+export interface TickInput {
+  source: 'schedule';
+  tick: number;
+}
+
+export function tickLoopDefinition(fetchFunctionArn: string): Record<string, unknown> {
+  const { ticksPerExecution, waitSecondsBetweenTicks } = ingestionSchedule;
+  const states: Record<string, unknown> = {};
+  for (let tick = 1; tick <= ticksPerExecution; tick++) {
+    const last = tick === ticksPerExecution;
+    const next = last ? undefined : waitStateName(tick);
+    const continuation = next ? { Next: next } : { End: true };
+    states[tickStateName(tick)] = {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: fetchFunctionArn, Payload: { source: 'schedule', tick } satisfies TickInput },
+      ResultPath: null,
+      TimeoutSeconds: ingestionSchedule.fetchTimeoutSeconds + 2,
+      Retry: [
+        {
+          ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
+          IntervalSeconds: 1,
+          MaxAttempts: 2,
+          BackoffRate: 2,
+        },
+      ],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.lastError', Next: tickFailedStateName(tick) }],
+      ...continuation,
+    };
+    states[tickFailedStateName(tick)] = { Type: 'Pass', Result: null, ResultPath: '$.lastError', ...continuation };
+    if (next) states[next] = { Type: 'Wait', Seconds: waitSecondsBetweenTicks, Next: tickStateName(tick + 1) };
+  }
+  return {
+    Comment: `${ticksPerExecution} fetch ticks about ${waitSecondsBetweenTicks + 1} s apart; started ${ingestionSchedule.ruleExpression}`,
+    StartAt: tickStateName(1),
+    TimeoutSeconds: ingestionSchedule.periodSeconds + 30,
+    States: states,
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * The one definition of the DynamoDB table: read by the CDK stack, by the local runtime
+ * (which creates the table in DynamoDB Local from it) and by the store adapter.
+ *
+ * Single table, string keys:
+ *   USER#<userId>   AGGREGATE            the user's sums (earned, spent, payout, paidOut)
+ *   USER#<userId>   TX#<transactionId>   ingestion marker: this transaction was applied (TTL)
+ *   INGESTION       CURSOR               window, page, watermark, sequence, status counters
+ *   INGESTION       CALL_SLOT#<n>        one of the 5 upstream call slots per 60 s
+ *   QUARANTINE      <seq>#<index>        a malformed upstream record and its reason
+ */
+export const tableSchema = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'expiresAt',
+  payoutIndex: {
+    name: 'payoutIndex',
+    /** Present only on aggregates whose payout is above 0: the index is sparse. */
+    partitionKey: 'payoutIndexPk',
+    sortKey: 'userId',
+  },
+} as const;
+
+/** Constant partition value of the sparse payout index. */
+export const PAYOUT_INDEX_PARTITION = 'PAYOUT';
+
+/** The attribute definitions every engine needs (CreateTable / CDK). All keys are strings. */
+export const keyAttributes = [
+  tableSchema.partitionKey,
+  tableSchema.sortKey,
+  tableSchema.payoutIndex.partitionKey,
+  tableSchema.payoutIndex.sortKey,
+] as const;
+
+export const keys = {
+  aggregate: (userId: string) => ({ pk: `USER#${userId}`, sk: 'AGGREGATE' }),
+  marker: (userId: string, transactionId: string) => ({ pk: `USER#${userId}`, sk: `TX#${transactionId}` }),
+  cursor: () => ({ pk: 'INGESTION', sk: 'CURSOR' }),
+  callSlot: (slot: number) => ({ pk: 'INGESTION', sk: `CALL_SLOT#${slot}` }),
+  quarantine: (sequence: number, index: number) => ({
+    pk: 'QUARANTINE',
+    sk: `${String(sequence).padStart(12, '0')}#${String(index).padStart(4, '0')}`,
+  }),
+} as const;
