@@ -6,7 +6,7 @@
 /** USER#<userId> / AGGREGATE */
 export interface AggregateItem {
   pk: string;
-  sk: 'AGGREGATE';
+  sk: string;
   userId: string;
   earned: string;
   spent: string;
@@ -45,8 +45,8 @@ export type TickOutcome =
 
 /** INGESTION / CURSOR: where ingestion stands, plus what /status shows. */
 export interface CursorItem {
-  pk: 'INGESTION';
-  sk: 'CURSOR';
+  pk: string;
+  sk: string;
   /** Increments on every checkpoint; conditional writes compare it. */
   sequence: number;
   /** Everything up to here (UTC ISO, second resolution) is applied. */
@@ -69,7 +69,7 @@ export interface CursorItem {
 
 /** INGESTION / CALL_SLOT#<n> */
 export interface CallSlotItem {
-  pk: 'INGESTION';
+  pk: string;
   sk: string;
   /** Epoch ms of the call this slot last admitted. */
   claimedAt: number;
@@ -79,7 +79,7 @@ export interface CallSlotItem {
 
 /** QUARANTINE / <sequence>#<index> */
 export interface QuarantineItem {
-  pk: 'QUARANTINE';
+  pk: string;
   sk: string;
   reason: string;
   /** The raw upstream record, as JSON text (truncated to 8 KB). */

@@ -1,0 +1,25 @@
+import type { Context } from 'aws-lambda';
+import { ingestionConfigFrom, type IngestionConfig } from '../lib/ingestion/ingestion-config';
+import { runTick, type TickReport } from '../lib/ingestion/run-tick';
+import { tickDependencies } from '../lib/ingestion/tick-dependencies';
+import { publishTickMetrics } from '../lib/ingestion/tick-metrics';
+import { readUpstreamApiKey } from '../lib/ingestion/upstream-api-key';
+import { logger, metrics } from '../lib/observability';
+
+let cold: Promise<{ config: IngestionConfig; apiKey?: string }> | undefined;
+
+/** One ingestion tick, invoked by the state machine ~every 12 s: at most one upstream call. */
+export const handler = async (event: unknown, context?: Context): Promise<TickReport> => {
+  cold ??= (async () => {
+    const config = ingestionConfigFrom(process.env);
+    return { config, apiKey: await readUpstreamApiKey(config.apiKeySecretName) };
+  })().catch((error: unknown) => {
+    cold = undefined;
+    throw error;
+  });
+  const { config, apiKey } = await cold;
+  const report = await runTick(tickDependencies(config, { apiKey, holder: context?.awsRequestId ?? `local-${process.pid}` }));
+  publishTickMetrics(metrics, report);
+  logger.info('tick', { event, ...report });
+  return report;
+};

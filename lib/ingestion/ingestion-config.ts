@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { ingestionSchedule } from '../../infra/definitions/schedule';
+import type { CallBudget } from '../store/call-slots';
+import type { IngestionSettings } from '../core/window-plan';
+
+const positiveNumber = (fallback: number) => z.coerce.number().nonnegative().default(fallback);
+
+const environmentSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  TRANSACTIONS_API_URL: z.url(),
+  TRANSACTIONS_API_KEY_SECRET_NAME: z.string().optional().transform((name) => name || undefined),
+  INGEST_FROM: z.iso.datetime({ offset: true }).or(z.iso.date()).default('2023-01-01T00:00:00Z'),
+  LOOK_BACK_SECONDS: positiveNumber(60),
+  SETTLE_LAG_SECONDS: positiveNumber(5),
+  UPSTREAM_TIMEOUT_MS: positiveNumber(6000),
+  MARKER_TTL_DAYS: positiveNumber(7),
+  APPLY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
+  /** Local runtime only: divides the budget window (and the cadence), never data timestamps. */
+  TIME_SCALE: z.coerce.number().positive().default(1),
+});
+
+export interface IngestionConfig {
+  tableName: string;
+  transactionsApiUrl: string;
+  apiKeySecretName?: string;
+  settings: IngestionSettings;
+  upstreamTimeoutMs: number;
+  markerTtlSeconds: number;
+  applyConcurrency: number;
+  budget: CallBudget;
+  defaultBackoffMs: number;
+}
+
+/** Reads and checks the fetch function's environment; a bad value fails loudly at cold start. */
+export function ingestionConfigFrom(environment: NodeJS.ProcessEnv): IngestionConfig {
+  const env = environmentSchema.parse(environment);
+  const scale = env.TIME_SCALE;
+  const windowMs = (ingestionSchedule.upstreamWindowSeconds * 1000) / scale;
+  return {
+    tableName: env.TABLE_NAME,
+    transactionsApiUrl: env.TRANSACTIONS_API_URL,
+    apiKeySecretName: env.TRANSACTIONS_API_KEY_SECRET_NAME,
+    settings: {
+      ingestFrom: new Date(env.INGEST_FROM).toISOString(),
+      lookBackSeconds: env.LOOK_BACK_SECONDS,
+      settleLagSeconds: env.SETTLE_LAG_SECONDS,
+    },
+    upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
+    markerTtlSeconds: env.MARKER_TTL_DAYS * 86_400,
+    applyConcurrency: env.APPLY_CONCURRENCY,
+    budget: {
+      calls: ingestionSchedule.upstreamCallsPerWindow,
+      // A quarter-second guard: the upstream counts arrivals, we count claims.
+      windowMs: windowMs + 250 / scale,
+      maxWaitMs: 2000 / scale,
+    },
+    defaultBackoffMs: windowMs / ingestionSchedule.upstreamCallsPerWindow,
+  };
+}

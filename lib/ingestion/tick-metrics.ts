@@ -1,0 +1,14 @@
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { TickReport } from './run-tick';
+
+/** One tick's figures as CloudWatch metrics (the lag alarm and the dashboard read these). */
+export function publishTickMetrics(metrics: Metrics, report: TickReport): void {
+  metrics.addMetric('IngestionLagSeconds', MetricUnit.Seconds, report.lagSeconds);
+  metrics.addMetric('Fetched', MetricUnit.Count, report.fetched);
+  metrics.addMetric('Applied', MetricUnit.Count, report.applied);
+  metrics.addMetric('Duplicates', MetricUnit.Count, report.duplicates);
+  metrics.addMetric('Quarantined', MetricUnit.Count, report.quarantined);
+  const failed = report.outcome === 'rate-limited' || report.outcome === 'upstream-error';
+  metrics.addMetric('UpstreamCallFailed', MetricUnit.Count, failed ? 1 : 0);
+  metrics.publishStoredMetrics();
+}

@@ -1,0 +1,83 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { CallSlotItem } from './item-shapes';
+import { keys } from './table-schema';
+import { isConditionalCheckFailure, type StoreContext } from './store-context';
+
+export interface CallBudget {
+  /** Upstream calls allowed per window. */
+  calls: number;
+  /** The window's length, plus a small guard for the network's jitter. */
+  windowMs: number;
+  /** A slot that frees within this much time is waited for rather than given up. */
+  maxWaitMs: number;
+}
+
+export type SlotClaim = { claimed: true; slot: number } | { claimed: false; freeAtMs: number };
+
+export interface CallSlots {
+  claim(holder: string): Promise<SlotClaim>;
+}
+
+/**
+ * The upstream budget, enforced in DynamoDB: `calls` slots, each admitting one call and then
+ * closed for `windowMs`. A slot is taken with a conditional write on the claim time that was
+ * read, so concurrent ticks cannot both take it. Six calls inside any window would need one
+ * slot to admit two calls less than `windowMs` apart, which the condition forbids.
+ */
+export function createCallSlots(
+  { document, tableName }: StoreContext,
+  budget: CallBudget,
+  clock: { nowMs(): number; sleep(ms: number): Promise<void> },
+): CallSlots {
+  const readClaims = async (): Promise<number[]> => {
+    const { Items = [] } = await document.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.callSlot(0).pk, ':prefix': 'CALL_SLOT#' },
+        ConsistentRead: true,
+      }),
+    );
+    const claims = new Array<number>(budget.calls).fill(0);
+    for (const item of Items as CallSlotItem[]) {
+      const slot = Number(item.sk.slice('CALL_SLOT#'.length));
+      if (slot < budget.calls) claims[slot] = Number(item.claimedAt);
+    }
+    return claims;
+  };
+
+  return {
+    async claim(holder) {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const claims = await readClaims();
+        const slot = claims.indexOf(Math.min(...claims));
+        const seen = claims[slot]!;
+        const freeAtMs = seen + budget.windowMs;
+        const waitMs = freeAtMs - clock.nowMs();
+        if (seen > 0 && waitMs > budget.maxWaitMs) return { claimed: false, freeAtMs };
+        if (seen > 0 && waitMs > 0) await clock.sleep(waitMs);
+        const claimedAt = clock.nowMs();
+        const item: CallSlotItem = {
+          ...keys.callSlot(slot),
+          claimedAt,
+          claimedBy: holder,
+          expiresAt: Math.ceil((claimedAt + budget.windowMs) / 1000) + 86_400,
+        };
+        try {
+          await document.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: item,
+              ConditionExpression: seen === 0 ? 'attribute_not_exists(pk)' : 'claimedAt = :seen',
+              ExpressionAttributeValues: seen === 0 ? undefined : { ':seen': seen },
+            }),
+          );
+          return { claimed: true, slot };
+        } catch (error) {
+          if (!isConditionalCheckFailure(error)) throw error;
+        }
+      }
+      return { claimed: false, freeAtMs: clock.nowMs() + budget.windowMs / budget.calls };
+    },
+  };
+}
