@@ -1,0 +1,120 @@
+import { DecimalText } from '../../lib/core/transaction';
+import { documentClientFor } from '../../lib/ingestion/tick-dependencies';
+import { UpstreamCallError } from '../../lib/upstream/transaction-api-client';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createTestTable } from '../support/dynamodb-table';
+import { FakeClock } from '../support/fake-clock';
+import { storedAggregates, storedCursor, testConfig, tick } from '../support/ingestion-harness';
+import { ScriptedUpstream, upstreamRecord, type UpstreamRecord } from '../support/scripted-upstream';
+
+const t0 = Date.parse('2024-01-01T00:10:00Z');
+
+async function world(records: UpstreamRecord[]) {
+  const table = await createTestTable();
+  const store = { document: documentClientFor(table.client), tableName: table.tableName };
+  const clock = new FakeClock(t0 + 30_000);
+  const upstream = new ScriptedUpstream(records, clock.nowMs);
+  return { table, store, clock, upstream, config: testConfig(table.tableName) };
+}
+
+const earned = (id: string, userId: string, offsetMs: number, amount = '1') =>
+  upstreamRecord({ id, userId, createdAtMs: t0 + offsetMs, type: 'earned', amount });
+
+describe('a failed upstream call moves nothing and is retried on a later tick', () => {
+  const failures: [string, UpstreamCallError][] = [
+    ['429 with Retry-After', new UpstreamCallError('rate-limited', 'upstream answered 429', 429, 30_000)],
+    ['500', new UpstreamCallError('server-error', 'upstream answered 500', 500)],
+    ['timeout', new UpstreamCallError('timeout', 'no answer within 6000 ms')],
+    ['non-JSON body', new UpstreamCallError('not-json', 'upstream body is not JSON', 200)],
+    ['wrong shape', new UpstreamCallError('bad-shape', 'upstream body has the wrong shape', 200)],
+  ];
+
+  test.each(failures)('%s', async (_, failure) => {
+    const w = await world([earned('a', 'u1', 0, '2.5'), earned('b', 'u2', 1000, '0.1')]);
+    w.upstream.failCall(0, failure);
+    const before = await storedCursor(w.store).catch(() => undefined);
+
+    const failed = await tick(w.config, w.store, w.upstream, w.clock);
+    expect(failed.outcome).toBe(failure.kind === 'rate-limited' ? 'rate-limited' : 'upstream-error');
+    const after = await storedCursor(w.store);
+    expect(before).toBeUndefined();
+    expect(after).toMatchObject({ sequence: 0, watermark: '2024-01-01T00:00:00.000Z', lastOutcome: failed.outcome });
+    expect(after.windowStart).toBeUndefined();
+    expect(after.pendingPage).toBeUndefined();
+    expect(after.counters.failedCalls).toBe(1);
+    expect((await storedAggregates(w.store)).size).toBe(0);
+
+    if (failure.kind === 'rate-limited') {
+      w.clock.advance(12_000);
+      expect((await tick(w.config, w.store, w.upstream, w.clock)).outcome).toBe('backing-off');
+      expect(w.upstream.calls).toHaveLength(1);
+      w.clock.advance(20_000); // Retry-After was 30 s
+    } else {
+      w.clock.advance(12_000);
+    }
+    const retried = await tick(w.config, w.store, w.upstream, w.clock);
+    expect(retried).toMatchObject({ outcome: 'applied', applied: 2 });
+    expect(w.upstream.calls).toHaveLength(2);
+    expect(w.upstream.calls[1]!.window.start).toBe(w.upstream.calls[0]!.window.start); // the failed call moved nothing
+    expect((await storedAggregates(w.store)).get('u2')?.earned).toBe('0.1');
+    await w.table.drop();
+  });
+});
+
+test('malformed records are quarantined with their reason and counted; the rest of the page is applied', async () => {
+  const bad = (record: UpstreamRecord['record'], offsetMs: number): UpstreamRecord => ({ record, createdAtMs: t0 + offsetMs, visibleAtMs: t0 + offsetMs });
+  const w = await world([
+    earned('ok-1', 'u1', 0, '0.1'),
+    bad({ id: 'no-user', createdAt: new Date(t0).toISOString(), type: 'earned', amount: new DecimalText('5') }, 1),
+    bad({ id: 'neg', userId: 'u1', createdAt: new Date(t0).toISOString(), type: 'earned', amount: new DecimalText('-5') }, 2),
+    bad({ id: 'str', userId: 'u1', createdAt: new Date(t0).toISOString(), type: 'earned', amount: '5' }, 3),
+    bad({ id: 'type', userId: 'u1', createdAt: new Date(t0).toISOString(), type: 'refund', amount: new DecimalText('5') }, 4),
+    bad({ id: 'date', userId: 'u1', createdAt: 'yesterday', type: 'spent', amount: new DecimalText('5') }, 5),
+    earned('ok-2', 'u1', 10, '0.2'),
+  ]);
+  const report = await tick(w.config, w.store, w.upstream, w.clock);
+  expect(report).toMatchObject({ outcome: 'applied', fetched: 7, applied: 2, quarantined: 5 });
+  expect((await storedAggregates(w.store)).get('u1')?.earned).toBe('0.3');
+  const { Items = [] } = await w.store.document.send(new QueryCommand({ TableName: w.store.tableName, KeyConditionExpression: 'pk = :q', ExpressionAttributeValues: { ':q': 'QUARANTINE' } }));
+  expect(Items.map((i) => i.reason)).toEqual([
+    expect.stringContaining('userId'),
+    'amount is negative',
+    expect.stringContaining('amount is missing or not a JSON number'),
+    expect.stringContaining('type is not one of'),
+    expect.stringContaining('createdAt'),
+  ]);
+  expect(JSON.parse(Items[1]!.raw)).toMatchObject({ id: 'neg', amount: -5 });
+  expect((await storedCursor(w.store)).counters).toMatchObject({ quarantined: 5, applied: 2, fetched: 7 });
+  await w.table.drop();
+});
+
+test('a page whose records are all malformed is quarantined and the cursor still moves past it', async () => {
+  const w = await world([{ record: { id: 'x' }, createdAtMs: t0, visibleAtMs: t0 }, { record: { amount: new DecimalText('1e400') }, createdAtMs: t0, visibleAtMs: t0 }]);
+  const report = await tick(w.config, w.store, w.upstream, w.clock);
+  expect(report).toMatchObject({ outcome: 'applied', fetched: 2, applied: 0, quarantined: 2 });
+  const cursor = await storedCursor(w.store);
+  expect(cursor.sequence).toBe(1);
+  expect(cursor.watermark).toBe(w.upstream.calls[0]!.window.end);
+  await w.table.drop();
+});
+
+test('a stored page is applied again after a crash without calling the upstream again', async () => {
+  const w = await world([earned('a', 'u1', 0, '1.2'), earned('b', 'u1', 1, '0.01')]);
+  const crashing = { ...w.store, document: new Proxy(w.store.document, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return async (command: { constructor: { name: string } }) => {
+        if (command.constructor.name === 'TransactWriteCommand') throw new Error('Lambda died');
+        return target.send(command as never);
+      };
+    },
+  }) };
+  await expect(tick(w.config, crashing, w.upstream, w.clock)).rejects.toThrow('Lambda died');
+  expect((await storedCursor(w.store)).pendingPage).toBeDefined();
+  w.clock.advance(12_000);
+  const report = await tick(w.config, w.store, w.upstream, w.clock);
+  expect(report).toMatchObject({ outcome: 'reapplied', applied: 2 });
+  expect(w.upstream.calls).toHaveLength(1);
+  expect((await storedAggregates(w.store)).get('u1')?.earned).toBe('1.21');
+  await w.table.drop();
+});

@@ -1,0 +1,55 @@
+import Big from 'big.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { AggregateSums } from '../../lib/core/aggregate';
+import { ingestionConfigFrom, type IngestionConfig } from '../../lib/ingestion/ingestion-config';
+import { runTick, type TickReport } from '../../lib/ingestion/run-tick';
+import { tickDependencies } from '../../lib/ingestion/tick-dependencies';
+import type { CursorItem } from '../../lib/store/item-shapes';
+import type { StoreContext } from '../../lib/store/store-context';
+import type { TransactionSource } from '../../lib/upstream/transaction-api-client';
+import type { FakeClock } from './fake-clock';
+
+export function testConfig(tableName: string, overrides: Record<string, string> = {}): IngestionConfig {
+  return ingestionConfigFrom({
+    TABLE_NAME: tableName,
+    TRANSACTIONS_API_URL: 'http://127.0.0.1:9/unused',
+    INGEST_FROM: '2024-01-01T00:00:00Z',
+    LOOK_BACK_SECONDS: '60',
+    SETTLE_LAG_SECONDS: '5',
+    ...overrides,
+  });
+}
+
+export function tick(config: IngestionConfig, store: StoreContext, source: TransactionSource, clock: FakeClock, holder = 'test'): Promise<TickReport> {
+  return runTick(tickDependencies(config, { store, source, clock, holder }));
+}
+
+/** Every user's stored sums, exactly as DynamoDB holds them (normalised decimal strings). */
+export async function storedAggregates(store: StoreContext): Promise<Map<string, AggregateSums>> {
+  const result = new Map<string, AggregateSums>();
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  // wrapNumbers: read the stored numbers as the exact decimal text DynamoDB holds.
+  const exactReader = DynamoDBDocumentClient.from(new DynamoDBClient({}), { unmarshallOptions: { wrapNumbers: true } });
+  do {
+    const page = await exactReader.send(
+      new ScanCommand({ TableName: store.tableName, ExclusiveStartKey, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'AGGREGATE' }, ConsistentRead: true }),
+    );
+    for (const item of page.Items ?? []) {
+      const exact = (value: unknown) => new Big((value as { value: string }).value).toFixed();
+      result.set(String(item.userId), { earned: exact(item.earned), spent: exact(item.spent), payout: exact(item.payout), paidOut: exact(item.paidOut) });
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return result;
+}
+
+export async function storedCursor(store: StoreContext): Promise<CursorItem> {
+  const page = await store.document.send(
+    new ScanCommand({ TableName: store.tableName, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'CURSOR' }, ConsistentRead: true }),
+  );
+  return page.Items?.[0] as CursorItem;
+}
+
+export const normalised = (sums: Map<string, AggregateSums>): Record<string, AggregateSums> =>
+  Object.fromEntries([...sums].sort(([a], [b]) => a.localeCompare(b)).map(([user, s]) => [user, { earned: new Big(s.earned).toFixed(), spent: new Big(s.spent).toFixed(), payout: new Big(s.payout).toFixed(), paidOut: new Big(s.paidOut).toFixed() }]));
