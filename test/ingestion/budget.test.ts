@@ -1,0 +1,64 @@
+import fc from 'fast-check';
+import { referenceAggregates } from '../../lib/core/aggregate';
+import { documentClientFor } from '../../lib/ingestion/tick-dependencies';
+import { CrashPlan, InjectedCrash } from '../support/crash-injection';
+import { createTestTable } from '../support/dynamodb-table';
+import { FakeClock } from '../support/fake-clock';
+import { normalised, storedAggregates, testConfig, tick } from '../support/ingestion-harness';
+import { ScriptedUpstream, upstreamRecord } from '../support/scripted-upstream';
+import { validateRecord, type Transaction } from '../../lib/core/transaction';
+
+const t0 = Date.parse('2024-01-01T00:10:00Z');
+
+test('two tick runners started together, plus retries, never make more than 5 upstream calls in any 60 s', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.record({
+        // How often each runner ticks: far more often than the budget allows.
+        intervalMs: fc.integer({ min: 500, max: 12_000 }),
+        crashWrites: fc.array(fc.tuple(fc.integer({ min: 0, max: 200 }), fc.constantFrom<'before' | 'after'>('before', 'after')), { maxLength: 4 }),
+      }),
+      async ({ intervalMs, crashWrites }) => {
+        const table = await createTestTable();
+        const store = { document: documentClientFor(table.client), tableName: table.tableName };
+        const config = testConfig(table.tableName);
+        const clock = new FakeClock(t0);
+        // A backlog of 40 pages, so every tick wants a call.
+        const records = Array.from({ length: 200 }, (_, i) =>
+          upstreamRecord({ id: `t${i}`, userId: `u${i % 7}`, createdAtMs: t0 - 300_000 + i * 1000, type: i % 3 ? 'earned' : 'payout', amount: `${i}.25` }),
+        );
+        const upstream = new ScriptedUpstream(records, clock.nowMs, 5);
+        const crashes = new CrashPlan(new Map(crashWrites), new Set());
+        const runner = (holder: string) => tick(config, crashes.store(store), upstream, clock, holder).catch((error) => {
+          if (!(error instanceof InjectedCrash)) throw error;
+        });
+        for (let round = 0; round < Math.ceil(180_000 / intervalMs); round++) {
+          await Promise.all([runner('a'), runner('b')]);
+          clock.advance(intervalMs);
+        }
+        expect(upstream.calls.length).toBeGreaterThanOrEqual(5);
+        expect(upstream.maxCallsInAnyWindow(60_000)).toBeLessThanOrEqual(5);
+        await table.drop();
+      },
+    ),
+    { numRuns: 12 },
+  );
+});
+
+test('two runners racing over the same pages still apply every transaction exactly once', async () => {
+  const table = await createTestTable();
+  const store = { document: documentClientFor(table.client), tableName: table.tableName };
+  const config = testConfig(table.tableName);
+  const clock = new FakeClock(t0);
+  const records = Array.from({ length: 60 }, (_, i) =>
+    upstreamRecord({ id: `t${i % 45}`, userId: `u${i % 4}`, createdAtMs: t0 - 120_000 + i * 1500, type: 'earned', amount: '0.1' }),
+  );
+  const upstream = new ScriptedUpstream(records, clock.nowMs, 7);
+  for (let round = 0; round < 60; round++) {
+    await Promise.all([tick(config, store, upstream, clock, 'a'), tick(config, store, upstream, clock, 'b')]);
+    clock.advance(6_000);
+  }
+  const valid = records.map((r) => validateRecord(r.record)).flatMap((v) => (v.ok ? [v.transaction] : [] as Transaction[]));
+  expect(normalised(await storedAggregates(store))).toEqual(normalised(referenceAggregates(valid)));
+  await table.drop();
+});

@@ -1,0 +1,123 @@
+import fc from 'fast-check';
+import { referenceAggregates } from '../../lib/core/aggregate';
+import { DecimalText, validateRecord, type Transaction, type TransactionType } from '../../lib/core/transaction';
+import { documentClientFor } from '../../lib/ingestion/tick-dependencies';
+import { UpstreamCallError } from '../../lib/upstream/transaction-api-client';
+import { CrashPlan, InjectedCrash } from '../support/crash-injection';
+import { createTestTable } from '../support/dynamodb-table';
+import { FakeClock } from '../support/fake-clock';
+import { normalised, storedAggregates, storedCursor, testConfig, tick } from '../support/ingestion-harness';
+import { ScriptedUpstream, type UpstreamRecord } from '../support/scripted-upstream';
+
+const t0 = Date.parse('2024-01-01T00:10:00Z');
+const LOOK_BACK_MS = 60_000;
+const TICK_MS = 12_000;
+
+const amount = fc.oneof(
+  fc.constantFrom('0.1', '0.2', '1.2', '0.01', '0', '30', '150', '999999.99', '0.3'),
+  fc.integer({ min: 0, max: 10_000_000 }).map((cents) => (cents / 100).toFixed(2)),
+);
+
+/** One transaction and the copies of it the upstream serves (same identity, maybe other createdAt). */
+const transactionArb = fc.record({
+  userId: fc.constantFrom('074092', '074093', 'u1', 'u2', 'u3'),
+  id: fc.constantFrom(...Array.from({ length: 25 }, (_, i) => `tx-${i}`)),
+  type: fc.constantFrom<TransactionType>('earned', 'spent', 'payout', 'paidOut'),
+  amount,
+  copies: fc.array(
+    fc.record({
+      createdAtOffsetMs: fc.integer({ min: 0, max: 150_000 }),
+      // Most records are visible at once; some arrive late, within the look-back.
+      latenessMs: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: LOOK_BACK_MS }) }),
+    }),
+    { minLength: 1, maxLength: 3 },
+  ),
+});
+
+const malformedArb = fc.record({
+  record: fc.constantFrom<UpstreamRecord['record']>(
+    { id: 'bad-1', userId: 'u1', type: 'earned', amount: new DecimalText('-1') },
+    { id: 'bad-2', userId: 'u1', type: 'bonus', amount: new DecimalText('1') },
+    { id: 'bad-3', type: 'earned', amount: new DecimalText('1') },
+    { id: 'bad-4', userId: 'u2', type: 'spent', amount: 'NaN' },
+  ),
+  createdAtOffsetMs: fc.integer({ min: 0, max: 150_000 }),
+});
+
+const historyArb = fc.record({
+  transactions: fc.uniqueArray(transactionArb, { selector: (t) => `${t.userId}/${t.id}`, minLength: 1, maxLength: 30 }),
+  malformed: fc.array(malformedArb, { maxLength: 3 }),
+  pageSize: fc.constantFrom(2, 3, 5, 10, 1000),
+  crashWrites: fc.array(fc.tuple(fc.integer({ min: 0, max: 80 }), fc.constantFrom<'before' | 'after'>('before', 'after')), { maxLength: 3 }),
+  crashCalls: fc.array(fc.integer({ min: 0, max: 15 }), { maxLength: 2 }),
+  failingCalls: fc.array(fc.integer({ min: 0, max: 15 }), { maxLength: 2 }),
+  staleMarkerReads: fc.boolean(),
+});
+
+type History = fc.infer<typeof historyArb>;
+
+function upstreamRecords(history: History): { records: UpstreamRecord[]; valid: Transaction[] } {
+  const records: UpstreamRecord[] = [];
+  const valid: Transaction[] = [];
+  for (const t of history.transactions) {
+    for (const copy of t.copies) {
+      const createdAtMs = t0 + copy.createdAtOffsetMs;
+      const record = { id: t.id, userId: t.userId, createdAt: new Date(createdAtMs).toISOString(), type: t.type, amount: new DecimalText(t.amount) };
+      records.push({ record, createdAtMs, visibleAtMs: createdAtMs + copy.latenessMs });
+      const validated = validateRecord(record);
+      if (validated.ok) valid.push(validated.transaction);
+    }
+  }
+  for (const m of history.malformed) {
+    const createdAtMs = t0 + m.createdAtOffsetMs;
+    records.push({ record: { ...m.record, createdAt: new Date(createdAtMs).toISOString() }, createdAtMs, visibleAtMs: createdAtMs });
+  }
+  return { records, valid };
+}
+
+/** Ticks every 12 s through crashes and failures until everything visible is past the watermark. */
+async function ingestUntilSettled(history: History) {
+  const table = await createTestTable();
+  const store = { document: documentClientFor(table.client), tableName: table.tableName };
+  const config = testConfig(table.tableName, { LOOK_BACK_SECONDS: String(LOOK_BACK_MS / 1000) });
+  const clock = new FakeClock(t0);
+  const { records, valid } = upstreamRecords(history);
+  const upstream = new ScriptedUpstream(records, clock.nowMs, history.pageSize);
+  for (const index of history.failingCalls) upstream.failCall(index, new UpstreamCallError('server-error', 'upstream answered 500', 500));
+  const crashes = new CrashPlan(new Map(history.crashWrites), new Set(history.crashCalls), history.staleMarkerReads);
+  const lastVisible = Math.max(...records.map((r) => r.visibleAtMs));
+  let crashed = 0;
+  for (let ticks = 0; ; ticks++) {
+    if (ticks > 400) throw new Error('ingestion did not settle within 400 ticks');
+    try {
+      const report = await tick(config, crashes.store(store), crashes.source(upstream), clock);
+      // The watermark moves only after a window is fully applied, and that window was opened after lastVisible.
+      const settled = Date.parse(report.watermark) > lastVisible;
+      if (settled) break;
+    } catch (error) {
+      if (!(error instanceof InjectedCrash)) throw error;
+      crashed++;
+    }
+    clock.advance(TICK_MS);
+  }
+  return { table, store, upstream, valid, crashed };
+}
+
+test('every valid transaction lands exactly once, whatever the duplicates, late arrivals, failures and crashes', async () => {
+  await fc.assert(
+    fc.asyncProperty(historyArb, async (history) => {
+      const { table, store, upstream, valid } = await ingestUntilSettled(history);
+      try {
+        expect(normalised(await storedAggregates(store))).toEqual(normalised(referenceAggregates(valid)));
+        const distinct = new Set(valid.map((t) => `${t.userId}/${t.id}`)).size;
+        const cursor = await storedCursor(store);
+        expect(cursor.counters.applied).toBe(distinct);
+        expect(cursor.pendingPage).toBeUndefined();
+        expect(upstream.maxCallsInAnyWindow(60_000)).toBeLessThanOrEqual(5);
+      } finally {
+        await table.drop();
+      }
+    }),
+    { numRuns: Number(process.env.PROPERTY_RUNS ?? 150) },
+  );
+});
