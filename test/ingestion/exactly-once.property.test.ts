@@ -54,7 +54,7 @@ const historyArb = fc.record({
   staleMarkerReads: fc.boolean(),
 });
 
-type History = fc.infer<typeof historyArb>;
+type History = typeof historyArb extends fc.Arbitrary<infer T> ? T : never;
 
 function upstreamRecords(history: History): { records: UpstreamRecord[]; valid: Transaction[] } {
   const records: UpstreamRecord[] = [];
