@@ -10,6 +10,9 @@ import type { TickOutcome } from '../store/item-shapes';
 import type { QuarantineStore } from '../store/quarantine-store';
 import { UpstreamCallError, type TransactionSource } from '../upstream/transaction-api-client';
 
+/** Keeps a page of even 1000 huge malformed records within DynamoDB's 400 KB item limit. */
+const QUARANTINED_RAW_CHARS = 1024;
+
 export interface TickDependencies {
   cursor: CursorStore;
   callSlots: CallSlots;
@@ -85,7 +88,7 @@ export async function runTick(deps: TickDependencies): Promise<TickReport> {
     meta: page.meta,
     fetched: page.records.length,
     transactions,
-    quarantined: quarantined.map(({ index, reason, raw }) => ({ index, reason, raw: stringifyLossless(raw) })),
+    quarantined: quarantined.map(({ index, reason, raw }) => ({ index, reason, raw: stringifyLossless(raw).slice(0, QUARANTINED_RAW_CHARS) })),
   };
   if (!(await deps.cursor.savePending(state.sequence, pending))) return quiet('conflict');
   return applyAndCheckpoint(deps, state, pending, 'applied');

@@ -82,7 +82,7 @@ export interface QuarantineItem {
   pk: string;
   sk: string;
   reason: string;
-  /** The raw upstream record, as JSON text (truncated to 8 KB). */
+  /** The raw upstream record, as JSON text (its first 1024 characters). */
   raw: string;
   windowStart: string;
   windowEnd: string;

@@ -16,7 +16,7 @@ export function createQuarantineStore({ document, tableName }: StoreContext, sle
         const items: QuarantineItem[] = records.slice(offset, offset + 25).map((record) => ({
           ...keys.quarantine(sequence, record.index),
           reason: record.reason,
-          raw: record.raw.slice(0, 8192),
+          raw: record.raw,
           windowStart: source.window.start,
           windowEnd: source.window.end,
           page: source.page,
