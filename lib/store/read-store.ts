@@ -1,0 +1,131 @@
+import Big from 'big.js';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { viewOf, type AggregateView } from '../core/aggregate';
+import type { IngestionCounters, TickOutcome } from './item-shapes';
+import { sharedDocumentClient } from './dynamo-client';
+import type { StoreContext } from './store-context';
+import { keys, PAYOUT_INDEX_PARTITION, tableSchema } from './table-schema';
+
+/** A user in the payout list; `totalPayout` is the exact decimal text of the user's payout. */
+export interface PayoutEntry {
+  userId: string;
+  totalPayout: string;
+}
+
+export interface PayoutPage {
+  payouts: PayoutEntry[];
+  /** Present when more users follow: the next page starts after this one. */
+  lastUserId?: string;
+}
+
+export interface IngestionStatus {
+  watermark: string;
+  lastTick?: { at: string; outcome: TickOutcome; error?: string };
+  counters: IngestionCounters;
+}
+
+/** What the read API asks of the table; the only read-side code that knows key shapes. */
+export interface ReadStore {
+  /** One eventually consistent GetItem; undefined when the user has no aggregate. */
+  getAggregate(userId: string): Promise<AggregateView | undefined>;
+  /** Users with payout > 0 ordered by userId, from the sparse payout index (a Query, never a Scan). */
+  listPayouts(request: { limit: number; exclusiveStartUserId?: string }): Promise<PayoutPage>;
+  /** The ingestion cursor's public part (never its pending page); undefined before any ingestion. */
+  getStatus(): Promise<IngestionStatus | undefined>;
+}
+
+export function createReadStore({ document, tableName }: StoreContext): ReadStore {
+  return {
+    async getAggregate(userId) {
+      const { Item } = await document.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.aggregate(userId),
+          ProjectionExpression: '#earned, #spent, #payout, #paidOut',
+          ExpressionAttributeNames: { '#earned': 'earned', '#spent': 'spent', '#payout': 'payout', '#paidOut': 'paidOut' },
+        }),
+      );
+      if (!Item) return undefined;
+      return viewOf({ earned: decimalText(Item.earned), spent: decimalText(Item.spent), payout: decimalText(Item.payout), paidOut: decimalText(Item.paidOut) });
+    },
+
+    async listPayouts({ limit, exclusiveStartUserId }) {
+      const { payoutIndex } = tableSchema;
+      // Ask for one more than the page so "more follow" is known without an empty last page.
+      const wanted = limit + 1;
+      const found: PayoutEntry[] = [];
+      let startKey: Record<string, unknown> | undefined =
+        exclusiveStartUserId === undefined
+          ? undefined
+          : { ...keys.aggregate(exclusiveStartUserId), [payoutIndex.partitionKey]: PAYOUT_INDEX_PARTITION, [payoutIndex.sortKey]: exclusiveStartUserId };
+      do {
+        const response = await document.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: payoutIndex.name,
+            KeyConditionExpression: '#partition = :partition',
+            ProjectionExpression: '#userId, #payout',
+            ExpressionAttributeNames: { '#partition': payoutIndex.partitionKey, '#userId': payoutIndex.sortKey, '#payout': 'payout' },
+            ExpressionAttributeValues: { ':partition': PAYOUT_INDEX_PARTITION },
+            ExclusiveStartKey: startKey,
+            Limit: wanted - found.length,
+          }),
+        );
+        for (const item of response.Items ?? []) found.push({ userId: String(item.userId), totalPayout: decimalText(item.payout) });
+        startKey = response.LastEvaluatedKey;
+      } while (startKey && found.length < wanted);
+      const payouts = found.slice(0, limit);
+      return found.length > limit ? { payouts, lastUserId: payouts[payouts.length - 1].userId } : { payouts };
+    },
+
+    async getStatus() {
+      const { Item } = await document.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.cursor(),
+          // Never the pending page: it can be hundreds of KB and is nobody's business here.
+          ProjectionExpression: '#watermark, #lastTickAt, #lastOutcome, #lastError, #counters',
+          ExpressionAttributeNames: {
+            '#watermark': 'watermark', '#lastTickAt': 'lastTickAt', '#lastOutcome': 'lastOutcome', '#lastError': 'lastError', '#counters': 'counters',
+          },
+        }),
+      );
+      if (!Item) return undefined;
+      const counters = (Item.counters ?? {}) as Record<string, unknown>;
+      const count = (name: keyof IngestionCounters): number => Number(decimalText(counters[name]));
+      const status: IngestionStatus = {
+        watermark: String(Item.watermark),
+        counters: {
+          calls: count('calls'), fetched: count('fetched'), applied: count('applied'),
+          duplicates: count('duplicates'), quarantined: count('quarantined'), failedCalls: count('failedCalls'),
+        },
+      };
+      if (Item.lastTickAt !== undefined && Item.lastOutcome !== undefined) {
+        status.lastTick = { at: String(Item.lastTickAt), outcome: Item.lastOutcome as TickOutcome };
+        if (Item.lastError !== undefined) status.lastTick.error = String(Item.lastError);
+      }
+      return status;
+    },
+  };
+}
+
+/** A stored DynamoDB number (a `NumberValue` with wrapNumbers, or a plain number) as exact decimal text. */
+function decimalText(value: unknown): string {
+  if (value === undefined || value === null) return '0';
+  return new Big(String(value)).toFixed();
+}
+
+/** The read store of a Lambda container: the table named by TABLE_NAME, built on first use. */
+export function readStoreFromEnvironment(env: NodeJS.ProcessEnv = process.env, document: () => DynamoDBDocumentClient = sharedDocumentClient): ReadStore {
+  let store: ReadStore | undefined;
+  const built = (): ReadStore => {
+    if (!env.TABLE_NAME) throw new Error('TABLE_NAME is not set');
+    store ??= createReadStore({ document: document(), tableName: env.TABLE_NAME });
+    return store;
+  };
+  return {
+    getAggregate: (userId) => built().getAggregate(userId),
+    listPayouts: (request) => built().listPayouts(request),
+    getStatus: () => built().getStatus(),
+  };
+}
