@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * Deployment settings: each one a cdk.json context key (or `cdk deploy -c key=value`),
+ * overridden by an environment variable when that is set and not empty.
+ */
+export const configSettings = {
+  transactionsApiUrl: 'TRANSACTIONS_API_URL',
+  transactionsApiKeySecretName: 'TRANSACTIONS_API_KEY_SECRET_NAME',
+  ingestFrom: 'INGEST_FROM',
+  lookBackSeconds: 'LOOK_BACK_SECONDS',
+  settleLagSeconds: 'SETTLE_LAG_SECONDS',
+  apiRateLimit: 'API_RATE_LIMIT',
+  apiBurstLimit: 'API_BURST_LIMIT',
+  alarmEmail: 'ALARM_EMAIL',
+} as const;
+
+type SettingName = keyof typeof configSettings;
+
+/** Empty strings (cdk.json's "" placeholders, `VAR=`) mean "not configured". */
+const optionalText = z
+  .string()
+  .optional()
+  .transform((text) => text?.trim() || undefined);
+
+const configSchema = z.object({
+  transactionsApiUrl: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  transactionsApiKeySecretName: optionalText,
+  ingestFrom: optionalText.pipe(z.iso.datetime({ offset: true }).or(z.iso.date()).default('2023-01-01T00:00:00Z')),
+  lookBackSeconds: z.coerce.number().int().nonnegative().default(60),
+  settleLagSeconds: z.coerce.number().int().nonnegative().default(5),
+  /** Steady-state requests per second the read API's stage accepts before answering 429. */
+  apiRateLimit: z.coerce.number().int().positive().default(500),
+  apiBurstLimit: z.coerce.number().int().positive().default(1000),
+  /** When set, alarm notifications are e-mailed to this address (the subscription must be confirmed). */
+  alarmEmail: optionalText.pipe(z.email().optional()),
+});
+
+export type ServiceConfig = z.output<typeof configSchema>;
+
+/**
+ * Reads the settings from CDK context and the environment; a bad value stops the synth with
+ * the setting's name in the message.
+ */
+export function serviceConfigFrom(readContext: (key: string) => unknown, environment: Readonly<Record<string, string | undefined>>): ServiceConfig {
+  const raw: Partial<Record<SettingName, unknown>> = {};
+  for (const [name, variable] of Object.entries(configSettings) as [SettingName, string][]) {
+    const fromEnvironment = environment[variable];
+    const fromContext = readContext(name);
+    raw[name] = fromEnvironment !== undefined && fromEnvironment.trim() !== '' ? fromEnvironment : emptyAsUndefined(fromContext);
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} (${configSettings[issue.path[0] as SettingName] ?? '?'}): ${issue.message}`);
+    throw new Error(`Invalid deployment configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+function emptyAsUndefined(value: unknown): unknown {
+  return value === '' || value === null ? undefined : value;
+}

@@ -1,0 +1,86 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { ingestionSchedule } from '../definitions/schedule';
+import { tickLoopDefinition } from '../definitions/tick-loop';
+import type { AggregatesTable } from './aggregates-table';
+import type { ServiceConfig } from './config';
+import { MockUpstream } from './mock-upstream';
+import { ServiceFunction } from './service-function';
+import { grantIngestionWrites } from './table-access';
+
+export interface IngestionProps {
+  aggregates: AggregatesTable;
+  config: ServiceConfig;
+}
+
+/**
+ * The ingestion path: EventBridge (once a minute) → Express state machine (5 ticks ~12 s
+ * apart, the shared definition in infra/definitions/tick-loop.ts) → fetch function →
+ * Transaction API and the table. Deploys the mock Transaction API when none is configured.
+ */
+export class Ingestion extends Construct {
+  readonly fetchFunction: ServiceFunction;
+  readonly stateMachine: StateMachine;
+  readonly mockUpstream?: MockUpstream;
+
+  constructor(scope: Construct, id: string, props: IngestionProps) {
+    super(scope, id);
+    const { config, aggregates } = props;
+    let transactionsApiUrl = config.transactionsApiUrl;
+    if (!transactionsApiUrl) {
+      this.mockUpstream = new MockUpstream(this, 'MockUpstream');
+      transactionsApiUrl = this.mockUpstream.url;
+    }
+
+    this.fetchFunction = new ServiceFunction(this, 'FetchTransactions', {
+      entry: 'fetch-transactions',
+      serviceName: 'ingestion',
+      memorySize: 512,
+      timeout: Duration.seconds(ingestionSchedule.fetchTimeoutSeconds),
+      // Never two ticks at once from this account; the upstream call budget itself is guarded in DynamoDB.
+      reservedConcurrentExecutions: 1,
+      environment: {
+        TABLE_NAME: aggregates.table.tableName,
+        TRANSACTIONS_API_URL: transactionsApiUrl,
+        INGEST_FROM: config.ingestFrom,
+        LOOK_BACK_SECONDS: String(config.lookBackSeconds),
+        SETTLE_LAG_SECONDS: String(config.settleLagSeconds),
+        ...(config.transactionsApiKeySecretName ? { TRANSACTIONS_API_KEY_SECRET_NAME: config.transactionsApiKeySecretName } : {}),
+      },
+    });
+    const fetchFn = this.fetchFunction.fn;
+    grantIngestionWrites(aggregates, fetchFn);
+    if (config.transactionsApiKeySecretName) {
+      Secret.fromSecretNameV2(this, 'UpstreamApiKey', config.transactionsApiKeySecretName).grantRead(fetchFn);
+    }
+
+    const executionLogs = new LogGroup(this, 'TickLoopLogs', { retention: RetentionDays.ONE_MONTH });
+    this.stateMachine = new StateMachine(this, 'TickLoop', {
+      // Express: ~43,200 executions a month cost less than the ~950k Standard state transitions (README).
+      stateMachineType: StateMachineType.EXPRESS,
+      definitionBody: DefinitionBody.fromString(JSON.stringify(tickLoopDefinition(fetchFn.functionArn))),
+      logs: { destination: executionLogs, level: LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: true,
+    });
+    // Exactly the unqualified function the definition names (grantInvoke would add `:*` too).
+    this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fetchFn.functionArn] }));
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Express execution logging needs the CloudWatch Logs log-delivery actions (logs:CreateLogDelivery, ...) and X-Ray tracing needs xray:PutTraceSegments and co.; none of these support resource-level permissions.',
+    });
+
+    new Rule(this, 'EveryMinute', {
+      description: `Starts the tick loop ${ingestionSchedule.ruleExpression}`,
+      schedule: Schedule.expression(ingestionSchedule.ruleExpression),
+      // A start that is over a minute late would overlap the next one: drop it instead.
+      targets: [new SfnStateMachine(this.stateMachine, { retryAttempts: 2, maxEventAge: Duration.seconds(60) })],
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpStage, LogGroupLogDestination, type HttpApi, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** One JSON line per request, ready for CloudWatch Logs Insights. */
+const accessLogFormat = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTime',
+    ip: '$context.identity.sourceIp',
+    caller: '$context.identity.userArn',
+    routeKey: '$context.routeKey',
+    path: '$context.path',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    responseLatency: '$context.responseLatency',
+    integrationLatency: '$context.integrationLatency',
+    integrationError: '$context.integrationErrorMessage',
+    authorizerError: '$context.authorizer.error',
+  }),
+);
+
+export interface LoggedHttpStageProps {
+  api: HttpApi;
+  throttle?: ThrottleSettings;
+}
+
+/** The `$default` stage of an HTTP API, auto-deployed, with JSON access logs in its own log group. */
+export class LoggedHttpStage extends Construct {
+  readonly stage: HttpStage;
+  readonly accessLogs: LogGroup;
+
+  constructor(scope: Construct, id: string, props: LoggedHttpStageProps) {
+    super(scope, id);
+    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH });
+    this.stage = new HttpStage(this, 'Stage', {
+      httpApi: props.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle,
+      accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs), format: accessLogFormat },
+    });
+  }
+}

@@ -1,0 +1,166 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  Metric,
+  Stats,
+  TextWidget,
+  TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { AlarmTopic } from './alarm-topic';
+import { metricsNamespace } from './service-function';
+
+/** Freshness promise of the service: never more than 2 minutes behind the Transaction API. */
+export const maxIngestionLagSeconds = 120;
+
+export interface MonitoredFunction {
+  /** Short label for alarm names and dashboard legends, e.g. `FetchTransactions`. */
+  label: string;
+  fn: IFunction;
+  /** Throttles tolerated in 5 minutes before alarming (default 1). */
+  throttleThreshold?: number;
+}
+
+export interface MonitoringProps {
+  functions: MonitoredFunction[];
+  stateMachine: StateMachine;
+  api: HttpApi;
+  alarmEmail?: string;
+}
+
+const oneMinute = Duration.minutes(1);
+const fiveMinutes = Duration.minutes(5);
+
+/** The ingestion figures each tick publishes (lib/ingestion/tick-metrics.ts). */
+export function ingestionMetric(metricName: string, statistic: string, period = oneMinute): Metric {
+  return new Metric({ namespace: metricsNamespace, metricName, dimensionsMap: { service: 'ingestion' }, statistic, period });
+}
+
+/** Alarms (all notifying one SNS topic) and one dashboard. */
+export class Monitoring extends Construct {
+  readonly alarms: Alarm[] = [];
+  readonly dashboard: Dashboard;
+  readonly alarmTopic: AlarmTopic;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { email: props.alarmEmail });
+    const { api, stateMachine, functions } = props;
+
+    const lag = ingestionMetric('IngestionLagSeconds', Stats.MAXIMUM);
+    this.alarm('IngestionLag', lag, {
+      threshold: maxIngestionLagSeconds,
+      comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      // No tick reported in a minute means nobody is ingesting: as stale as a high lag.
+      missing: TreatMissingData.BREACHING,
+      description: `Aggregates are more than ${maxIngestionLagSeconds} s behind the Transaction API (or no tick reported for a minute).`,
+    });
+    this.alarm('UpstreamCallsFailing', ingestionMetric('UpstreamCallFailed', Stats.SUM, fiveMinutes), {
+      threshold: 5,
+      description: 'At least 5 of ~25 Transaction API calls in 5 minutes failed (429, 5xx, timeout or unusable page).',
+    });
+    for (const { label, fn, throttleThreshold } of functions) {
+      this.alarm(`${label}Errors`, fn.metricErrors({ period: fiveMinutes, statistic: Stats.SUM }), {
+        threshold: 1,
+        description: `The ${label} function failed (unhandled error or timeout) in the last 5 minutes.`,
+      });
+      this.alarm(`${label}Throttles`, fn.metricThrottles({ period: fiveMinutes, statistic: Stats.SUM }), {
+        threshold: throttleThreshold ?? 1,
+        description: `The ${label} function was throttled at least ${throttleThreshold ?? 1} time(s) in 5 minutes.`,
+      });
+    }
+    this.alarm('Api5xx', api.metricServerError({ period: fiveMinutes, statistic: Stats.SUM }), {
+      threshold: 5,
+      description: 'The read API answered 5xx at least 5 times in 5 minutes.',
+    });
+    this.alarm('TickLoopExecutionsFailed', stateMachine.metricFailed({ period: fiveMinutes, statistic: Stats.SUM }), {
+      threshold: 1,
+      description: 'A tick-loop execution failed as a whole (each tick catches its own errors, so this is structural: permissions, definition).',
+    });
+    this.alarm('TickLoopExecutionsTimedOut', stateMachine.metricTimedOut({ period: fiveMinutes, statistic: Stats.SUM }), {
+      threshold: 1,
+      description: 'A tick-loop execution ran past its timeout.',
+    });
+
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: Stack.of(this).stackName });
+    const perFunction = (metric: (fn: IFunction) => IMetric) => functions.map(({ fn }) => metric(fn));
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown: `# Transaction aggregation\nIngestion lag must stay under ${maxIngestionLagSeconds} s. Ticks run every ~12 s, 5 per minute.`,
+        width: 24,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Ingestion lag (s, max per minute)',
+        left: [lag],
+        leftAnnotations: [{ value: maxIngestionLagSeconds, label: 'alarm' }],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Transactions per minute',
+        left: ['Fetched', 'Applied', 'Duplicates', 'Quarantined'].map((name) => ingestionMetric(name, Stats.SUM)),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Upstream calls failed / tick loop',
+        left: [ingestionMetric('UpstreamCallFailed', Stats.SUM)],
+        right: [stateMachine.metricFailed({ period: oneMinute }), stateMachine.metricTimedOut({ period: oneMinute })],
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'API requests', left: [api.metricCount({ period: oneMinute, statistic: Stats.SUM })], width: 6 }),
+      new GraphWidget({
+        title: 'API latency (ms)',
+        left: [api.metricLatency({ period: oneMinute, statistic: Stats.p(50) }), api.metricLatency({ period: oneMinute, statistic: Stats.p(99) })],
+        width: 6,
+      }),
+      new GraphWidget({ title: 'API 4xx', left: [api.metricClientError({ period: oneMinute, statistic: Stats.SUM })], width: 6 }),
+      new GraphWidget({ title: 'API 5xx', left: [api.metricServerError({ period: oneMinute, statistic: Stats.SUM })], width: 6 }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Lambda errors', left: perFunction((fn) => fn.metricErrors({ period: oneMinute, statistic: Stats.SUM })), width: 8 }),
+      new GraphWidget({ title: 'Lambda throttles', left: perFunction((fn) => fn.metricThrottles({ period: oneMinute, statistic: Stats.SUM })), width: 8 }),
+      new GraphWidget({ title: 'Lambda duration p99 (ms)', left: perFunction((fn) => fn.metricDuration({ period: oneMinute, statistic: Stats.p(99) })), width: 8 }),
+    );
+    this.dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }));
+  }
+
+  private alarm(
+    id: string,
+    metric: IMetric,
+    options: {
+      threshold: number;
+      description: string;
+      comparison?: ComparisonOperator;
+      evaluationPeriods?: number;
+      missing?: TreatMissingData;
+    },
+  ): Alarm {
+    const alarm = new Alarm(this, id, {
+      metric,
+      threshold: options.threshold,
+      comparisonOperator: options.comparison ?? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: options.evaluationPeriods ?? 1,
+      treatMissingData: options.missing ?? TreatMissingData.NOT_BREACHING,
+      alarmDescription: options.description,
+    });
+    const action = new SnsAction(this.alarmTopic.topic);
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    this.alarms.push(alarm);
+    return alarm;
+  }
+}

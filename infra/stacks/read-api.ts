@@ -1,0 +1,113 @@
+import { type CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CorsHttpMethod, HttpApi, HttpMethod, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { apiRoutes, type ApiRoute } from '../definitions/routes';
+import type { AggregatesTable } from './aggregates-table';
+import type { ServiceConfig } from './config';
+import { LoggedHttpStage } from './logged-http-stage';
+import { ServiceFunction } from './service-function';
+import { grantAggregateReads } from './table-access';
+
+type RouteHandler = ApiRoute['handler'];
+
+/** Handlers that read the table; api-docs serves a static document and gets no table access. */
+const tableReaders: ReadonlySet<RouteHandler> = new Set(['get-user-aggregate', 'list-payouts', 'get-status']);
+
+/**
+ * The handlers whose routes may be public, and why. A public route to any other handler stays
+ * an unacknowledged cdk-nag finding (AwsSolutions-APIG4) and fails the synth.
+ */
+const publicByDesign: Partial<Record<RouteHandler, string>> = {
+  'get-status': 'it shows ingestion freshness (lag, last outcome, counters) to monitors and status pages, never user data.',
+  'api-docs': 'it serves the OpenAPI document and Swagger UI, which describe the API and hold no data.',
+};
+
+/** Path prefix of the data routes that the ReadApiClients policy opens. */
+const dataPathPattern = '/aggregatedData/*';
+
+export interface ReadApiProps {
+  aggregates: AggregatesTable;
+  config: ServiceConfig;
+}
+
+/**
+ * The read API: an HTTP API (payload format 2.0) with the routes of infra/definitions/routes.ts.
+ * Data routes require IAM (SigV4); status and docs are public. One function per handler file.
+ */
+export class ReadApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly functions: ReadonlyMap<RouteHandler, ServiceFunction>;
+  /** Attach to a client's IAM user or role to let it call the data routes. */
+  readonly clientPolicy: ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: ReadApiProps) {
+    super(scope, id);
+    this.api = new HttpApi(this, 'Api', {
+      description: 'Per-user transaction aggregates (read API)',
+      createDefaultStage: false,
+      corsPreflight: {
+        // Callers authenticate with SigV4 headers, not cookies, so any origin may call.
+        allowOrigins: ['*'],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.OPTIONS],
+        allowHeaders: ['authorization', 'content-type', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256'],
+        exposeHeaders: ['link', 'cache-control'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    this.stage = new LoggedHttpStage(this, 'DefaultStage', {
+      api: this.api,
+      throttle: { rateLimit: props.config.apiRateLimit, burstLimit: props.config.apiBurstLimit },
+    }).stage;
+
+    const functions = new Map<RouteHandler, ServiceFunction>();
+    const functionFor = (handler: RouteHandler): ServiceFunction => {
+      let created = functions.get(handler);
+      if (!created) {
+        const environment = tableReaders.has(handler) ? { TABLE_NAME: props.aggregates.table.tableName } : undefined;
+        created = new ServiceFunction(this, pascalCase(handler), { entry: handler, serviceName: 'read-api', environment });
+        if (tableReaders.has(handler)) grantAggregateReads(props.aggregates, created.fn);
+        functions.set(handler, created);
+      }
+      return created;
+    };
+
+    const iam = new HttpIamAuthorizer();
+    for (const route of apiRoutes) {
+      const fn = functionFor(route.handler);
+      const [httpRoute] = this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${pascalCase(route.handler)}Integration`, fn.fn),
+        authorizer: route.authenticated ? iam : undefined,
+      });
+      const publicReason = publicByDesign[route.handler];
+      if (!route.authenticated && publicReason) {
+        Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: `${route.method} ${route.path} is public by design: ${publicReason}` });
+      }
+    }
+    this.functions = functions;
+
+    this.clientPolicy = new ManagedPolicy(this, 'ReadApiClients', {
+      description: 'Lets an IAM user or role call the aggregated-data routes of the read API (SigV4).',
+      statements: [
+        new PolicyStatement({
+          actions: ['execute-api:Invoke'],
+          resources: [this.api.arnForExecuteApi(HttpMethod.GET, dataPathPattern, this.stage.stageName)],
+        }),
+      ],
+    });
+    const apiLogicalId: unknown = Stack.of(this).resolve((this.api.node.defaultChild as CfnResource).logicalId);
+    Validations.of(this.clientPolicy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${String(apiLogicalId)}>/${this.stage.stageName}/GET${dataPathPattern}]`,
+      reason: 'Scoped to GET on this API\'s /aggregatedData/ routes; the trailing * stands for the userId path parameter (and "payouts").',
+    });
+  }
+}
+
+function pascalCase(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
+}

@@ -1,0 +1,55 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { AggregatesTable } from './aggregates-table';
+import type { ServiceConfig } from './config';
+import { Ingestion } from './ingestion';
+import { Monitoring } from './monitoring';
+import { ReadApi } from './read-api';
+
+export interface TransactionAggregationStackProps extends StackProps {
+  config: ServiceConfig;
+}
+
+/**
+ * The whole service in one environment-agnostic stack: table, ingestion (schedule, state
+ * machine, fetch function, optional mock upstream), read API, alarms and dashboard.
+ */
+export class TransactionAggregationStack extends Stack {
+  readonly aggregates: AggregatesTable;
+  readonly ingestion: Ingestion;
+  readonly readApi: ReadApi;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: TransactionAggregationStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.aggregates = new AggregatesTable(this, 'Aggregates');
+    this.ingestion = new Ingestion(this, 'Ingestion', { aggregates: this.aggregates, config });
+    this.readApi = new ReadApi(this, 'ReadApi', { aggregates: this.aggregates, config });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      api: this.readApi.api,
+      stateMachine: this.ingestion.stateMachine,
+      alarmEmail: config.alarmEmail,
+      functions: [
+        // Overlapping executions are throttled by the concurrency of 1 on purpose; alarm when it persists.
+        { label: this.ingestion.fetchFunction.node.id, fn: this.ingestion.fetchFunction.fn, throttleThreshold: 5 },
+        ...[...this.readApi.functions.values(), ...(this.ingestion.mockUpstream ? [this.ingestion.mockUpstream.function] : [])].map(
+          (service) => ({ label: service.node.id, fn: service.fn }),
+        ),
+      ],
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.readApi.stage.url, description: 'Read API base URL' });
+    new CfnOutput(this, 'TableName', { value: this.aggregates.table.tableName });
+    new CfnOutput(this, 'StateMachineArn', { value: this.ingestion.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topic.topicArn, description: 'Subscribe on-call here' });
+    new CfnOutput(this, 'ReadApiClientsPolicyArn', {
+      value: this.readApi.clientPolicy.managedPolicyArn,
+      description: 'Attach to the IAM user or role of a client of the data routes',
+    });
+    if (this.ingestion.mockUpstream) {
+      new CfnOutput(this, 'MockUpstreamUrl', { value: this.ingestion.mockUpstream.url, description: 'Demo Transaction API' });
+    }
+  }
+}
