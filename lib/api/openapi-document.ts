@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { cacheControl } from '../http/cache-control';
 import {
   ingestionStatusSchema,
@@ -35,6 +35,7 @@ function registry(): OpenAPIRegistry {
     method: 'get',
     path: '/aggregatedData/{userId}',
     operationId: 'getUserAggregate',
+    tags: ['aggregates'],
     summary: 'The aggregates of one user',
     description: 'One eventually consistent read. Data is at most ~2 minutes behind the Transaction API (see /status).',
     security: [{ [SIGV4]: [] }],
@@ -55,6 +56,7 @@ function registry(): OpenAPIRegistry {
     method: 'get',
     path: '/aggregatedData/payouts',
     operationId: 'listPayouts',
+    tags: ['aggregates'],
     summary: 'Users with a payout above 0, ordered by userId',
     description:
       'A page of the sparse payout index (a Query, never a Scan). When more users follow, the response carries ' +
@@ -79,6 +81,7 @@ function registry(): OpenAPIRegistry {
     method: 'get',
     path: '/status',
     operationId: 'getIngestionStatus',
+    tags: ['ingestion'],
     summary: 'Freshness of the aggregates and health of ingestion',
     description: 'Public. Before the first ingestion the answer is still a 200, with watermark, lagSeconds and lastTick null and all counters 0.',
     responses: {
@@ -88,6 +91,40 @@ function registry(): OpenAPIRegistry {
         content: { 'application/json': { schema: ingestionStatusSchema } },
       },
       500: problem('Unexpected failure; nothing internal is disclosed.'),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/docs',
+    operationId: 'getApiDocs',
+    tags: ['documentation'],
+    summary: 'This documentation (Swagger UI, served without any CDN)',
+    responses: { 200: { description: 'The Swagger UI page.', content: { 'text/html': { schema: z.string() } } } },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/docs/openapi.json',
+    operationId: 'getOpenApiDocument',
+    tags: ['documentation'],
+    summary: 'This OpenAPI document',
+    responses: { 200: { description: 'OpenAPI 3.1, generated from the schemas the handlers validate with.', content: { 'application/json': { schema: z.looseObject({}) } } } },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/docs/{file}',
+    operationId: 'getApiDocsFile',
+    tags: ['documentation'],
+    summary: 'A file of the documentation page',
+    request: { params: z.object({ file: z.string().meta({ example: 'swagger-ui.css' }) }) },
+    responses: {
+      200: {
+        description: 'swagger-ui.css, swagger-ui-bundle.js or swagger-initializer.js (index.html is the page again).',
+        content: { 'text/css': { schema: z.string() }, 'text/javascript': { schema: z.string() }, 'text/html': { schema: z.string() } },
+      },
+      404: problem('No such file.'),
     },
   });
   return registry;

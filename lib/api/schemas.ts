@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TickOutcome } from '../store/item-shapes';
 import { decodePayoutCursor } from './payout-cursor';
 
