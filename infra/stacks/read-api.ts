@@ -6,6 +6,7 @@ import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { apiRoutes, type ApiRoute } from '../definitions/routes';
 import type { AggregatesTable } from './aggregates-table';
+import { apiDocsBundling } from './api-docs-bundling';
 import type { ServiceConfig } from './config';
 import { LoggedHttpStage } from './logged-http-stage';
 import { ServiceFunction } from './service-function';
@@ -68,7 +69,8 @@ export class ReadApi extends Construct {
       let created = functions.get(handler);
       if (!created) {
         const environment = tableReaders.has(handler) ? { TABLE_NAME: props.aggregates.table.tableName } : undefined;
-        created = new ServiceFunction(this, pascalCase(handler), { entry: handler, serviceName: 'read-api', environment });
+        const bundling = handler === 'api-docs' ? apiDocsBundling() : undefined;
+        created = new ServiceFunction(this, pascalCase(handler), { entry: handler, serviceName: 'read-api', environment, bundling });
         if (tableReaders.has(handler)) grantAggregateReads(props.aggregates, created.fn);
         functions.set(handler, created);
       }

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -28,6 +28,8 @@ export interface ServiceFunctionProps {
   memorySize?: number;
   reservedConcurrentExecutions?: number;
   environment?: Record<string, string>;
+  /** Extra bundling steps (e.g. files to copy beside the bundle). */
+  bundling?: Partial<BundlingOptions>;
 }
 
 /**
@@ -71,6 +73,7 @@ export class ServiceFunction extends Construct {
         minify: true,
         sourceMap: true,
         externalModules: ['@aws-sdk/*'],
+        ...props.bundling,
       },
     });
 

@@ -1,9 +1,14 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { apiRoutes } from '../../infra/definitions/routes';
 import { ingestionSchedule } from '../../infra/definitions/schedule';
-import { metricsNamespace } from '../../infra/stacks/service-function';
+import { apiDocsBundling } from '../../infra/stacks/api-docs-bundling';
+import { metricsNamespace, ServiceFunction } from '../../infra/stacks/service-function';
 import { publishTickMetrics } from '../../lib/ingestion/tick-metrics';
 import { METRICS_NAMESPACE } from '../../lib/observability';
 import { createTableInput } from '../../lib/store/create-table-input';
@@ -361,6 +366,37 @@ test('outputs: API URL, table name, state machine ARN, dashboard name, alarm top
   template.hasOutput('TableName', { Value: { Ref: tableId } });
   template.hasOutput('StateMachineArn', { Value: { Ref: stateMachineId } });
   template.hasOutput('ApiUrl', { Value: { 'Fn::Join': ['', Match.arrayWith(['https://', { Ref: readApiId }])] } });
+});
+
+describe('the api-docs bundle (real esbuild bundling)', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'api-docs-bundle-'));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  test('carries the Swagger UI files, and the bundled handler serves them as it would in Lambda', () => {
+    const app = new App({ outdir });
+    const docsStack = new Stack(app, 'Docs');
+    new ServiceFunction(docsStack, 'ApiDocs', { entry: 'api-docs', serviceName: 'read-api', bundling: apiDocsBundling() });
+    app.synth();
+    const assets = readdirSync(outdir).filter((name) => name.startsWith('asset.'));
+    expect(assets).toHaveLength(1);
+    const taskRoot = join(outdir, assets[0]!);
+    expect(readdirSync(join(taskRoot, 'swagger-ui-dist')).sort()).toEqual(['swagger-ui-bundle.js', 'swagger-ui.css']);
+    expect(existsSync(join(taskRoot, 'index.js.map'))).toBe(true);
+
+    // A fresh Node process plays the Lambda runtime: LAMBDA_TASK_ROOT is the unpacked bundle.
+    const invoke = `require(${JSON.stringify(join(taskRoot, 'index.js'))}).handler({
+        version: '2.0', routeKey: 'GET /api/docs/{proxy+}', rawPath: '/api/docs/swagger-ui.css', rawQueryString: '',
+        headers: {}, pathParameters: { proxy: 'swagger-ui.css' },
+        requestContext: { http: { method: 'GET', path: '/api/docs/swagger-ui.css' }, requestId: 'r1' },
+      }, { awsRequestId: 'r1', functionName: 'docs' })
+      .then((result) => process.stdout.write(JSON.stringify({ status: result.statusCode, type: result.headers['Content-Type'], length: result.body.length })));`;
+    const output = execFileSync(process.execPath, ['-e', invoke], {
+      env: { PATH: process.env.PATH, LAMBDA_TASK_ROOT: taskRoot, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(output)).toEqual({ status: 200, type: 'text/css; charset=utf-8', length: expect.any(Number) });
+    expect(JSON.parse(output).length).toBeGreaterThan(10_000);
+  });
 });
 
 describe('cdk-nag (AWS Solutions)', () => {

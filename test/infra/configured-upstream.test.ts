@@ -1,0 +1,88 @@
+import { serviceConfigFrom } from '../../infra/stacks/config';
+import { unacknowledgedFindings } from './support/nag-findings';
+import { synthesizeService } from './support/synthesize-service';
+
+const partnerUrl = 'https://transactions.partner.example/api';
+const secretName = 'partner/transactions-api-key';
+
+// One synthesis for the file: a deployment pointed at a real Transaction API with an API key secret.
+const service = synthesizeService({
+  transactionsApiUrl: partnerUrl,
+  transactionsApiKeySecretName: secretName,
+  apiRateLimit: '50',
+  apiBurstLimit: 100,
+});
+const { template, stack, logicalId } = service;
+const fetchFunctionId = logicalId(stack.ingestion.fetchFunction.fn);
+// any: synthesized CloudFormation JSON is untyped by nature; every use asserts the fields it reads.
+const fetchProperties = (template.findResources('AWS::Lambda::Function')[fetchFunctionId] as { Properties: Record<string, any> }).Properties;
+
+describe('with a Transaction API configured', () => {
+  test('the mock upstream is not deployed: no mock function, API, route or output', () => {
+    expect(stack.ingestion.mockUpstream).toBeUndefined();
+    template.resourceCountIs('AWS::Lambda::Function', 5);
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    expect(Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => route.Properties.RouteKey)).not.toContain('GET /transactions');
+    expect(Object.keys(template.toJSON().Outputs)).not.toContain('MockUpstreamUrl');
+  });
+
+  test('the fetch function calls the configured URL and reads the API key from the named secret', () => {
+    expect(fetchProperties.Environment.Variables).toMatchObject({
+      TRANSACTIONS_API_URL: partnerUrl,
+      TRANSACTIONS_API_KEY_SECRET_NAME: secretName,
+    });
+    const roleId = fetchProperties.Role['Fn::GetAtt'][0] as string;
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) => policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+    const secretReads = statements.filter((statement) => [statement.Action].flat().includes('secretsmanager:GetSecretValue'));
+    expect(secretReads).toHaveLength(1);
+    // Secrets Manager appends 6 random characters to a secret's name in its ARN.
+    expect(JSON.stringify(secretReads[0]!.Resource)).toContain(`:secret:${secretName}-??????`);
+  });
+
+  test('the stage throttling follows the configured limits (context strings are numbers too)', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 } });
+  });
+
+  test('cdk-nag reports no unacknowledged finding in this variant either', () => {
+    expect(unacknowledgedFindings(service.app)).toEqual([]);
+  });
+});
+
+describe('deployment configuration', () => {
+  const context = (values: Record<string, unknown>) => (key: string) => values[key];
+  const cdkJsonDefaults = { transactionsApiUrl: '', transactionsApiKeySecretName: '', ingestFrom: '2023-01-01T00:00:00Z', lookBackSeconds: 60, settleLagSeconds: 5 };
+
+  test("cdk.json's empty strings mean: no Transaction API (deploy the mock), no API key", () => {
+    expect(serviceConfigFrom(context(cdkJsonDefaults), {})).toEqual({
+      ingestFrom: '2023-01-01T00:00:00Z',
+      lookBackSeconds: 60,
+      settleLagSeconds: 5,
+      apiRateLimit: 500,
+      apiBurstLimit: 1000,
+    });
+  });
+
+  test('an environment variable overrides its context key; an empty one does not', () => {
+    const config = serviceConfigFrom(context({ ...cdkJsonDefaults, transactionsApiUrl: 'https://from-context.example' }), {
+      TRANSACTIONS_API_URL: 'https://from-env.example/v1',
+      LOOK_BACK_SECONDS: '120',
+      SETTLE_LAG_SECONDS: '',
+      ALARM_EMAIL: 'oncall@example.com',
+    });
+    expect(config).toMatchObject({
+      transactionsApiUrl: 'https://from-env.example/v1',
+      lookBackSeconds: 120,
+      settleLagSeconds: 5,
+      alarmEmail: 'oncall@example.com',
+    });
+  });
+
+  test('a bad value stops the synth and names the setting and its variable', () => {
+    expect(() => serviceConfigFrom(context(cdkJsonDefaults), { TRANSACTIONS_API_URL: 'ftp://nope' })).toThrow(/transactionsApiUrl \(TRANSACTIONS_API_URL\)/);
+    expect(() => serviceConfigFrom(context({ ...cdkJsonDefaults, lookBackSeconds: -1 }), {})).toThrow(/lookBackSeconds \(LOOK_BACK_SECONDS\)/);
+    expect(() => serviceConfigFrom(context(cdkJsonDefaults), { INGEST_FROM: 'yesterday' })).toThrow(/ingestFrom \(INGEST_FROM\)/);
+    expect(() => serviceConfigFrom(context(cdkJsonDefaults), { ALARM_EMAIL: 'not-an-address' })).toThrow(/alarmEmail \(ALARM_EMAIL\)/);
+  });
+});
