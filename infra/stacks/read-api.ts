@@ -26,9 +26,6 @@ const publicByDesign: Partial<Record<RouteHandler, string>> = {
   'api-docs': 'it serves the OpenAPI document and Swagger UI, which describe the API and hold no data.',
 };
 
-/** Path prefix of the data routes that the ReadApiClients policy opens. */
-const dataPathPattern = '/aggregatedData/*';
-
 export interface ReadApiProps {
   aggregates: AggregatesTable;
   config: ServiceConfig;
@@ -93,20 +90,24 @@ export class ReadApi extends Construct {
     }
     this.functions = functions;
 
+    // One resource per authenticated route; a path parameter becomes `*` (IAM has no finer match).
+    const dataPaths = [...new Set(apiRoutes.filter((route) => route.authenticated).map((route) => route.path.replace(/\{[^}]+\}/g, '*')))];
     this.clientPolicy = new ManagedPolicy(this, 'ReadApiClients', {
       description: 'Lets an IAM user or role call the aggregated-data routes of the read API (SigV4).',
       statements: [
         new PolicyStatement({
           actions: ['execute-api:Invoke'],
-          resources: [this.api.arnForExecuteApi(HttpMethod.GET, dataPathPattern, this.stage.stageName)],
+          resources: dataPaths.map((path) => this.api.arnForExecuteApi(HttpMethod.GET, path, this.stage.stageName)),
         }),
       ],
     });
-    const apiLogicalId: unknown = Stack.of(this).resolve((this.api.node.defaultChild as CfnResource).logicalId);
-    Validations.of(this.clientPolicy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${String(apiLogicalId)}>/${this.stage.stageName}/GET${dataPathPattern}]`,
-      reason: 'Scoped to GET on this API\'s /aggregatedData/ routes; the trailing * stands for the userId path parameter (and "payouts").',
-    });
+    const apiLogicalId = String(Stack.of(this).resolve((this.api.node.defaultChild as CfnResource).logicalId));
+    for (const path of dataPaths.filter((candidate) => candidate.includes('*'))) {
+      Validations.of(this.clientPolicy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiLogicalId}>/${this.stage.stageName}/GET${path}]`,
+        reason: `Only GET ${path} of this API's $default stage: the * stands for a path parameter, which IAM cannot match more narrowly.`,
+      });
+    }
   }
 }
 

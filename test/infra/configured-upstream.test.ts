@@ -1,5 +1,6 @@
 import { serviceConfigFrom } from '../../infra/stacks/config';
 import { unacknowledgedFindings } from './support/nag-findings';
+import { actionsOf, statementsOfRole } from './support/role-statements';
 import { synthesizeService } from './support/synthesize-service';
 
 const partnerUrl = 'https://transactions.partner.example/api';
@@ -32,10 +33,7 @@ describe('with a Transaction API configured', () => {
       TRANSACTIONS_API_KEY_SECRET_NAME: secretName,
     });
     const roleId = fetchProperties.Role['Fn::GetAtt'][0] as string;
-    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((policy) => policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId))
-      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
-    const secretReads = statements.filter((statement) => [statement.Action].flat().includes('secretsmanager:GetSecretValue'));
+    const secretReads = statementsOfRole(template, roleId).filter((statement) => actionsOf([statement]).includes('secretsmanager:GetSecretValue'));
     expect(secretReads).toHaveLength(1);
     // Secrets Manager appends 6 random characters to a secret's name in its ARN.
     expect(JSON.stringify(secretReads[0]!.Resource)).toContain(`:secret:${secretName}-??????`);

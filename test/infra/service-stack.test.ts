@@ -14,6 +14,7 @@ import { METRICS_NAMESPACE } from '../../lib/observability';
 import { createTableInput } from '../../lib/store/create-table-input';
 import { tableSchema } from '../../lib/store/table-schema';
 import { acknowledgements, unacknowledgedFindings } from './support/nag-findings';
+import { actionsOf, statementsOfRole } from './support/role-statements';
 import { cdkJsonContext, synthesizeService } from './support/synthesize-service';
 
 // One synthesis for the whole file: the default deployment (no Transaction API configured).
@@ -35,13 +36,8 @@ const stateMachineId = logicalId(stack.ingestion.stateMachine);
 const alarmTopicRef = { Ref: logicalId(stack.monitoring.alarmTopic.topic) };
 
 /** The IAM statements attached to a function's role. */
-function statementsOfRole(functionId: string): Array<{ Action: string | string[]; Resource: unknown }> {
-  const roleId = (propertiesOf('AWS::Lambda::Function', functionId).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-  return Object.values(resourcesOf('AWS::IAM::Policy'))
-    .filter((policy) => (policy.Properties.Roles as Array<{ Ref: string }>).some((role) => role.Ref === roleId))
-    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }).Statement);
-}
-const actionsOf = (statements: Array<{ Action: string | string[] }>): string[] => statements.flatMap((s) => [s.Action].flat());
+const statementsOfFunction = (functionId: string) =>
+  statementsOfRole(template, (propertiesOf('AWS::Lambda::Function', functionId).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]);
 
 describe('aggregates table', () => {
   const [tableLogicalId, table] = Object.entries(resourcesOf('AWS::DynamoDB::Table'))[0]!;
@@ -98,7 +94,7 @@ describe('Lambda functions', () => {
     for (const role of Object.values(resourcesOf('AWS::IAM::Role'))) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     for (const id of allFunctionIds) {
       const logGroupId = propertiesOf('AWS::Lambda::Function', id).LoggingConfig.LogGroup.Ref;
-      expect(statementsOfRole(id)).toContainEqual(
+      expect(statementsOfFunction(id)).toContainEqual(
         expect.objectContaining({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } }),
       );
     }
@@ -123,7 +119,7 @@ describe('Lambda functions', () => {
   });
 
   test('the fetch function may read and write the table, never Scan, and read no secret when none is configured', () => {
-    const statements = statementsOfRole(fetchFunctionId);
+    const statements = statementsOfFunction(fetchFunctionId);
     expect(statements).toContainEqual({
       Effect: 'Allow',
       Action: expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem']),
@@ -137,13 +133,13 @@ describe('Lambda functions', () => {
     const indexArn = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/payoutIndex']] };
     for (const handler of ['get-user-aggregate', 'list-payouts', 'get-status'] as const) {
       const id = readFunctionIds.get(handler)!;
-      const dynamoActions = actionsOf(statementsOfRole(id)).filter((action) => action.startsWith('dynamodb:'));
+      const dynamoActions = actionsOf(statementsOfFunction(id)).filter((action) => action.startsWith('dynamodb:'));
       expect(dynamoActions.sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
-      expect(statementsOfRole(id)).toContainEqual(expect.objectContaining({ Resource: [{ 'Fn::GetAtt': [tableId, 'Arn'] }, indexArn] }));
+      expect(statementsOfFunction(id)).toContainEqual(expect.objectContaining({ Resource: [{ 'Fn::GetAtt': [tableId, 'Arn'] }, indexArn] }));
       expect(propertiesOf('AWS::Lambda::Function', id).Environment.Variables.TABLE_NAME).toEqual({ Ref: tableId });
     }
     const docs = readFunctionIds.get('api-docs')!;
-    expect(actionsOf(statementsOfRole(docs)).filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+    expect(actionsOf(statementsOfFunction(docs)).filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
     expect(propertiesOf('AWS::Lambda::Function', docs).Environment.Variables.TABLE_NAME).toBeUndefined();
   });
 });
@@ -156,10 +152,7 @@ describe('ingestion schedule', () => {
       TracingConfiguration: { Enabled: true },
     });
     const roleId = propertiesOf('AWS::StepFunctions::StateMachine', stateMachineId).RoleArn['Fn::GetAtt'][0];
-    const invokes = Object.values(resourcesOf('AWS::IAM::Policy'))
-      .filter((policy) => (policy.Properties.Roles as Array<{ Ref: string }>).some((role) => role.Ref === roleId))
-      .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> }).Statement)
-      .filter((statement) => statement.Action === 'lambda:InvokeFunction');
+    const invokes = statementsOfRole(template, roleId).filter((statement) => statement.Action === 'lambda:InvokeFunction');
     expect(invokes).toEqual([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [fetchFunctionId, 'Arn'] } }]);
   });
 
@@ -235,19 +228,13 @@ describe('read API', () => {
     expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', caller: '$context.identity.userArn' });
   });
 
-  test('the ReadApiClients managed policy allows execute-api:Invoke on GET /aggregatedData/* only, and is an output', () => {
+  test('the ReadApiClients managed policy allows execute-api:Invoke on the GET data routes only, and is an output', () => {
     const policyId = logicalId(stack.readApi.clientPolicy);
+    const routeArn = (path: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', { Ref: readApiId }, `/$default/GET${path}`]],
+    });
     expect(propertiesOf('AWS::IAM::ManagedPolicy', policyId).PolicyDocument.Statement).toEqual([
-      {
-        Effect: 'Allow',
-        Action: 'execute-api:Invoke',
-        Resource: {
-          'Fn::Join': [
-            '',
-            ['arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', { Ref: readApiId }, '/$default/GET/aggregatedData/*'],
-          ],
-        },
-      },
+      { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [routeArn('/aggregatedData/payouts'), routeArn('/aggregatedData/*')] },
     ]);
     template.hasOutput('ReadApiClientsPolicyArn', { Value: { Ref: policyId } });
   });
