@@ -19,7 +19,19 @@ export interface DynamoDbLocalOptions {
   /** Persist to this directory; in memory when absent. */
   dataDir?: string;
   readyTimeoutMs?: number;
+  /**
+   * Tie the engine to this process: it ignores a terminal's Ctrl-C (so a clean shutdown can
+   * finish its last writes and stop it afterwards) and it stops by itself when this process
+   * ends, even by SIGKILL (a small shell keeps the engine and ends it when our pipe closes).
+   */
+  tiedToParent?: boolean;
 }
+
+/**
+ * Runs java so that SIGINT is ignored (the JVM keeps an inherited SIG_IGN) and so that the
+ * engine is terminated once stdin reaches end of file, i.e. when the parent closes it or dies.
+ */
+const TIED_LAUNCHER = 'trap "" INT; "$@" </dev/null & engine=$!; trap "kill $engine 2>/dev/null" TERM; cat >/dev/null; kill $engine 2>/dev/null; wait $engine';
 
 export class JavaMissingError extends Error {
   constructor() {
@@ -51,19 +63,20 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const port = options.port ?? (await freePort());
   const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const java: ChildProcess = spawn(
+  const command = [
     'java',
-    [
-      `-Djava.library.path=${path.join(emulatorDir, 'DynamoDBLocal_lib')}`,
-      '-jar',
-      path.join(emulatorDir, 'DynamoDBLocal.jar'),
-      ...storage,
-      '-port',
-      String(port),
-      '-disableTelemetry',
-    ],
-    { env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+    `-Djava.library.path=${path.join(emulatorDir, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    path.join(emulatorDir, 'DynamoDBLocal.jar'),
+    ...storage,
+    '-port',
+    String(port),
+    '-disableTelemetry',
+  ];
+  const env = { ...process.env, DDB_LOCAL_TELEMETRY: '0' };
+  const java: ChildProcess = options.tiedToParent
+    ? spawn('sh', ['-c', TIED_LAUNCHER, 'dynamodb-local', ...command], { env, stdio: ['pipe', 'ignore', 'pipe'] })
+    : spawn(command[0]!, command.slice(1), { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   java.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -71,7 +84,10 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const exited = new Promise<void>((resolve) => java.once('exit', () => resolve()));
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
-    if (java.exitCode === null && java.signalCode === null) java.kill('SIGTERM');
+    if (java.exitCode === null && java.signalCode === null) {
+      if (options.tiedToParent) java.stdin?.end();
+      else java.kill('SIGTERM');
+    }
     await exited;
   };
   try {

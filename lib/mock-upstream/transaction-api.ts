@@ -1,0 +1,71 @@
+import { stringify } from 'lossless-json';
+import type { TransactionDataset } from './dataset';
+import type { SlidingWindowLimit } from './rate-limit';
+import { parseTransactionsQuery } from './transactions-query';
+
+export const PAGE_SIZE = 1000;
+
+/** A request as any transport sees it: node:http locally, an API Gateway event in Lambda. */
+export interface MockRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+}
+
+export interface MockResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface MockTransactionApiOptions {
+  dataset: TransactionDataset;
+  limit: SlidingWindowLimit;
+  nowMs?: () => number;
+  pageSize?: number;
+}
+
+export type MockTransactionApi = (request: MockRequest) => MockResponse;
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): MockResponse => ({
+  status,
+  headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  body: stringify(body) ?? 'null',
+});
+
+const error = (status: number, message: string, title: string, headers?: Record<string, string>): MockResponse =>
+  json(status, { statusCode: status, message, error: title }, headers);
+
+/**
+ * The Transaction API: GET /transactions pages the dataset in (createdAt, id) order, 1000 per
+ * page, with inclusive second bounds; nothing created after "now" is visible. Over the rate
+ * limit it answers 429 with Retry-After (seconds).
+ */
+export function createMockTransactionApi(options: MockTransactionApiOptions): MockTransactionApi {
+  const nowMs = options.nowMs ?? Date.now;
+  const pageSize = options.pageSize ?? PAGE_SIZE;
+  return (request) => {
+    const path = request.path.length > 1 ? request.path.replace(/\/+$/, '') : request.path;
+    if (path !== '/transactions') return error(404, `no route for ${request.path}`, 'Not Found');
+    if (request.method !== 'GET') return error(405, `${request.method} is not allowed`, 'Method Not Allowed', { allow: 'GET' });
+
+    const now = nowMs();
+    const admission = options.limit.admit(now);
+    if (!admission.admitted) {
+      return error(429, `rate limit: ${options.limit.calls} calls per ${options.limit.windowMs / 1000} s`, 'Too Many Requests', {
+        'retry-after': String(admission.retryAfterSeconds),
+      });
+    }
+    const parsed = parseTransactionsQuery(request.query);
+    if (!parsed.ok) return error(400, parsed.message, 'Bad Request');
+
+    const { fromMs, page } = parsed.query;
+    const toMs = Math.min(parsed.query.toMs, now);
+    const totalItems = options.dataset.count(fromMs, toMs);
+    const items = options.dataset.slice(fromMs, toMs, (page - 1) * pageSize, pageSize).map((item) => item.record);
+    return json(200, {
+      items,
+      meta: { totalItems, itemCount: items.length, itemsPerPage: pageSize, totalPages: Math.ceil(totalItems / pageSize), currentPage: page },
+    });
+  };
+}
