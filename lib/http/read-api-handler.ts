@@ -52,6 +52,7 @@ const responseHeaders = (cacheControl: string): MiddlewareObj<Event, Result> => 
 export function readApiHandler(endpoint: ReadEndpoint, options: { cacheControl: string }) {
   return middy<Event, Result>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    // No response bodies in traces: they hold user data (and the docs' 1.7 MB script).
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(requestLogKeys())

@@ -3,13 +3,9 @@ import { dirname, join } from 'node:path';
 import { handler } from '../../functions/api-docs';
 import { apiRoutes } from '../../infra/definitions/routes';
 import { getEvent, header, lambdaContext } from './support/http-events';
-import { expectConformsToOpenApi, openApiDocument } from './support/openapi-validator';
+import { expectConformsToOpenApi, getConforming, openApiDocument } from './support/openapi-validator';
 
-const get = async (url: string, overrides = {}) => {
-  const result = await handler(getEvent(url, overrides), lambdaContext());
-  expectConformsToOpenApi(url, result);
-  return result;
-};
+const get = (url: string, overrides = {}) => getConforming(handler, url, overrides);
 
 const swaggerUiDist = dirname(require.resolve('swagger-ui-dist/package.json'));
 

@@ -4,16 +4,12 @@ import { DynamoDBDocumentClient, NumberValue, QueryCommand, ScanCommand } from '
 import { handler } from '../../functions/list-payouts';
 import { encodePayoutCursor } from '../../lib/api/payout-cursor';
 import { getEvent, header, lambdaContext } from './support/http-events';
-import { expectConformsToOpenApi } from './support/openapi-validator';
+import { getConforming } from './support/openapi-validator';
 
 process.env.TABLE_NAME = 'aggregates-under-test';
 const dynamo = mockClient(DynamoDBDocumentClient);
 
-const get = async (url: string) => {
-  const result = await handler(getEvent(url), lambdaContext());
-  expectConformsToOpenApi(url, result);
-  return result;
-};
+const get = (url: string) => getConforming(handler, url);
 
 const indexItems = (...entries: [string, string][]) => entries.map(([userId, payout]) => ({ userId, payout: NumberValue.from(payout) }));
 

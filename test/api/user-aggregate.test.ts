@@ -4,16 +4,12 @@ import { DynamoDBDocumentClient, GetCommand, NumberValue } from '@aws-sdk/lib-dy
 import { handler } from '../../functions/get-user-aggregate';
 import { logger } from '../../lib/observability';
 import { getEvent, header, lambdaContext } from './support/http-events';
-import { expectConformsToOpenApi } from './support/openapi-validator';
+import { expectConformsToOpenApi, getConforming } from './support/openapi-validator';
 
 process.env.TABLE_NAME = 'aggregates-under-test';
 const dynamo = mockClient(DynamoDBDocumentClient);
 
-const get = async (url: string) => {
-  const result = await handler(getEvent(url), lambdaContext());
-  expectConformsToOpenApi(url, result);
-  return result;
-};
+const get = (url: string) => getConforming(handler, url);
 
 const storedAggregate = (sums: Record<'earned' | 'spent' | 'payout' | 'paidOut', string>) => ({
   Item: Object.fromEntries(Object.entries(sums).map(([name, value]) => [name, NumberValue.from(value)])),

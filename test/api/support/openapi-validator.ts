@@ -1,8 +1,8 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { openApiDocumentJson } from '../../../lib/api/openapi-document';
-import { header } from './http-events';
+import { getEvent, header, lambdaContext, type Handler } from './http-events';
 
 /** Just the parts of an OpenAPI 3.1 document this validator reads. */
 interface OpenApiDocument {
@@ -80,4 +80,11 @@ export function openApiViolations(path: string, result: APIGatewayProxyStructure
 export function expectConformsToOpenApi(path: string, result: APIGatewayProxyStructuredResultV2): void {
   const violations = openApiViolations(path, result);
   if (violations.length > 0) throw new Error(`GET ${path} → ${result.statusCode} violates the OpenAPI document:\n  ${violations.join('\n  ')}`);
+}
+
+/** Invokes a handler with `GET url` as API Gateway would, and checks the answer against the OpenAPI document. */
+export async function getConforming(handler: Handler, url: string, overrides: Partial<APIGatewayProxyEventV2> = {}): Promise<APIGatewayProxyStructuredResultV2> {
+  const result = await handler(getEvent(url, overrides), lambdaContext());
+  expectConformsToOpenApi(url, result);
+  return result;
 }
