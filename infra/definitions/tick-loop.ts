@@ -18,7 +18,8 @@ export interface TickInput {
   tick: number;
 }
 
-export function tickLoopDefinition(fetchFunctionArn: string): Record<string, unknown> {
+/** `partition` is a token (Aws.PARTITION) in CDK, so the document also deploys outside the aws partition. */
+export function tickLoopDefinition(fetchFunctionArn: string, partition = 'aws'): Record<string, unknown> {
   const { ticksPerExecution, waitSecondsBetweenTicks } = ingestionSchedule;
   const states: Record<string, unknown> = {};
   for (let tick = 1; tick <= ticksPerExecution; tick++) {
@@ -27,7 +28,7 @@ export function tickLoopDefinition(fetchFunctionArn: string): Record<string, unk
     const continuation = next ? { Next: next } : { End: true };
     states[tickStateName(tick)] = {
       Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke',
+      Resource: `arn:${partition}:states:::lambda:invoke`,
       Parameters: { FunctionName: fetchFunctionArn, Payload: { source: 'schedule', tick } satisfies TickInput },
       ResultPath: null,
       TimeoutSeconds: ingestionSchedule.fetchTimeoutSeconds + 2,
@@ -39,10 +40,11 @@ export function tickLoopDefinition(fetchFunctionArn: string): Record<string, unk
           BackoffRate: 2,
         },
       ],
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.lastError', Next: tickFailedStateName(tick) }],
+      // The error stays in the execution history; the next tick's input stays the plain tick input.
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: tickFailedStateName(tick) }],
       ...continuation,
     };
-    states[tickFailedStateName(tick)] = { Type: 'Pass', Result: null, ResultPath: '$.lastError', ...continuation };
+    states[tickFailedStateName(tick)] = { Type: 'Pass', ...continuation };
     if (next) states[next] = { Type: 'Wait', Seconds: waitSecondsBetweenTicks, Next: tickStateName(tick + 1) };
   }
   return {

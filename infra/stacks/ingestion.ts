@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -64,7 +64,7 @@ export class Ingestion extends Construct {
     this.stateMachine = new StateMachine(this, 'TickLoop', {
       // Express: ~43,200 executions a month (~$2.5) cost less than their ~390k Standard state transitions (~$10); see README.
       stateMachineType: StateMachineType.EXPRESS,
-      definitionBody: DefinitionBody.fromString(JSON.stringify(tickLoopDefinition(fetchFn.functionArn))),
+      definitionBody: DefinitionBody.fromString(JSON.stringify(tickLoopDefinition(fetchFn.functionArn, Aws.PARTITION))),
       logs: { destination: executionLogs, level: LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
     });
