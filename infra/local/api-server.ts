@@ -93,10 +93,12 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ru
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      void answer(request, Buffer.concat(chunks)).then((result) => {
-        response.writeHead(result.statusCode, result.headers);
-        response.end(request.method === 'HEAD' ? undefined : result.body);
-      });
+      void answer(request, Buffer.concat(chunks))
+        .catch(() => problem(500, 'Internal Server Error', 'The request could not be completed.', request.url ?? '/'))
+        .then((result) => {
+          response.writeHead(result.statusCode, result.headers);
+          response.end(request.method === 'HEAD' ? undefined : result.body);
+        });
     });
   }, options.port ?? 0);
 

@@ -29,7 +29,17 @@ const typeMix: readonly { type: TransactionType; share: number; minCents: number
  * never below 100000, so never one of the example's users (074092, 074093).
  */
 export function generatedUserId(seed: string, k: number): string {
-  return String(100_000 + ((k * 7919 + (hash32(`users\u0000${seed}`) % MAX_USERS)) % MAX_USERS));
+  return String(100_000 + ((k * 7919 + userOffset(seed)) % MAX_USERS));
+}
+
+const userOffsets = new Map<string, number>();
+function userOffset(seed: string): number {
+  let offset = userOffsets.get(seed);
+  if (offset === undefined) {
+    offset = hash32(`users\u0000${seed}`) % MAX_USERS;
+    userOffsets.set(seed, offset);
+  }
+  return offset;
 }
 
 const countFrom = (random: Random, mean: number): number => {
