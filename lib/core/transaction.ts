@@ -1,5 +1,5 @@
 import Big from 'big.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const transactionTypes = ['earned', 'spent', 'payout', 'paidOut'] as const;
 export type TransactionType = (typeof transactionTypes)[number];

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ingestionSchedule } from '../../infra/definitions/schedule';
 import type { CallBudget } from '../store/call-slots';
 import type { IngestionSettings } from '../core/window-plan';

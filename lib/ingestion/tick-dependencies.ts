@@ -1,9 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAggregateWriter } from '../store/aggregate-writer';
 import { createCallSlots } from '../store/call-slots';
 import { createCursorStore } from '../store/cursor-store';
 import { createQuarantineStore } from '../store/quarantine-store';
+import { sharedDocumentClient } from '../store/dynamo-client';
 import type { StoreContext } from '../store/store-context';
 import { createTransactionApiClient, type TransactionSource } from '../upstream/transaction-api-client';
 import type { IngestionConfig } from './ingestion-config';
@@ -19,17 +18,13 @@ export const systemClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-export function documentClientFor(client: DynamoDBClient = new DynamoDBClient({})): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-}
-
 /** Composes the adapters of one tick; everything with I/O or time comes in from here. */
 export function tickDependencies(
   config: IngestionConfig,
   options: { store?: StoreContext; source?: TransactionSource; clock?: Clock; apiKey?: string; holder: string },
 ): TickDependencies {
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? { document: documentClientFor(), tableName: config.tableName };
+  const store = options.store ?? { document: sharedDocumentClient(), tableName: config.tableName };
   return {
     cursor: createCursorStore(store),
     callSlots: createCallSlots(store, config.budget, clock),

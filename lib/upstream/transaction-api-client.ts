@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DecimalText } from '../core/transaction';
 import { parseLossless } from '../core/lossless-json';
 import { toUpstreamTimestamp } from '../core/upstream-time';

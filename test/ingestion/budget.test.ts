@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { referenceAggregates } from '../../lib/core/aggregate';
-import { documentClientFor } from '../../lib/ingestion/tick-dependencies';
+import { createDocumentClient } from '../../lib/store/dynamo-client';
 import { CrashPlan, InjectedCrash } from '../support/crash-injection';
 import { createTestTable } from '../support/dynamodb-table';
 import { FakeClock } from '../support/fake-clock';
@@ -20,7 +20,7 @@ test('two tick runners started together, plus retries, never make more than 5 up
       }),
       async ({ intervalMs, crashWrites }) => {
         const table = await createTestTable();
-        const store = { document: documentClientFor(table.client), tableName: table.tableName };
+        const store = { document: createDocumentClient(), tableName: table.tableName };
         const config = testConfig(table.tableName);
         const clock = new FakeClock(t0);
         // A backlog of 40 pages, so every tick wants a call.
@@ -47,7 +47,7 @@ test('two tick runners started together, plus retries, never make more than 5 up
 
 test('two runners racing over the same pages still apply every transaction exactly once', async () => {
   const table = await createTestTable();
-  const store = { document: documentClientFor(table.client), tableName: table.tableName };
+  const store = { document: createDocumentClient(), tableName: table.tableName };
   const config = testConfig(table.tableName);
   const clock = new FakeClock(t0);
   const records = Array.from({ length: 60 }, (_, i) =>

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { referenceAggregates } from '../../lib/core/aggregate';
 import { DecimalText, validateRecord, type Transaction, type TransactionType } from '../../lib/core/transaction';
-import { documentClientFor } from '../../lib/ingestion/tick-dependencies';
+import { createDocumentClient } from '../../lib/store/dynamo-client';
 import { UpstreamCallError } from '../../lib/upstream/transaction-api-client';
 import { CrashPlan, InjectedCrash } from '../support/crash-injection';
 import { createTestTable } from '../support/dynamodb-table';
@@ -78,7 +78,7 @@ function upstreamRecords(history: History): { records: UpstreamRecord[]; valid: 
 /** Ticks every 12 s through crashes and failures until everything visible is past the watermark. */
 async function ingestUntilSettled(history: History) {
   const table = await createTestTable();
-  const store = { document: documentClientFor(table.client), tableName: table.tableName };
+  const store = { document: createDocumentClient(), tableName: table.tableName };
   const config = testConfig(table.tableName, { LOOK_BACK_SECONDS: String(LOOK_BACK_MS / 1000) });
   const clock = new FakeClock(t0);
   const { records, valid } = upstreamRecords(history);

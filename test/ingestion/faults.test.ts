@@ -1,5 +1,5 @@
 import { DecimalText } from '../../lib/core/transaction';
-import { documentClientFor } from '../../lib/ingestion/tick-dependencies';
+import { createDocumentClient } from '../../lib/store/dynamo-client';
 import { UpstreamCallError } from '../../lib/upstream/transaction-api-client';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestTable } from '../support/dynamodb-table';
@@ -11,7 +11,7 @@ const t0 = Date.parse('2024-01-01T00:10:00Z');
 
 async function world(records: UpstreamRecord[]) {
   const table = await createTestTable();
-  const store = { document: documentClientFor(table.client), tableName: table.tableName };
+  const store = { document: createDocumentClient(), tableName: table.tableName };
   const clock = new FakeClock(t0 + 30_000);
   const upstream = new ScriptedUpstream(records, clock.nowMs);
   return { table, store, clock, upstream, config: testConfig(table.tableName) };

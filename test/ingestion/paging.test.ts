@@ -1,6 +1,6 @@
 import { referenceAggregates } from '../../lib/core/aggregate';
 import { validateRecord } from '../../lib/core/transaction';
-import { documentClientFor } from '../../lib/ingestion/tick-dependencies';
+import { createDocumentClient } from '../../lib/store/dynamo-client';
 import { createTestTable } from '../support/dynamodb-table';
 import { FakeClock } from '../support/fake-clock';
 import { normalised, storedAggregates, storedCursor, testConfig, tick } from '../support/ingestion-harness';
@@ -10,7 +10,7 @@ const now = Date.parse('2024-06-01T12:00:00Z');
 
 async function ingest(records: UpstreamRecord[], ingestFrom: string, ticks: number) {
   const table = await createTestTable();
-  const store = { document: documentClientFor(table.client), tableName: table.tableName };
+  const store = { document: createDocumentClient(), tableName: table.tableName };
   const clock = new FakeClock(now);
   const upstream = new ScriptedUpstream(records, clock.nowMs);
   const config = testConfig(table.tableName, { INGEST_FROM: ingestFrom });

@@ -1,4 +1,4 @@
-import { documentClientFor } from '../../lib/ingestion/tick-dependencies';
+import { createDocumentClient } from '../../lib/store/dynamo-client';
 import { createTestTable } from '../support/dynamodb-table';
 import { FakeClock } from '../support/fake-clock';
 import { storedAggregates, testConfig, tick } from '../support/ingestion-harness';
@@ -7,7 +7,7 @@ import { viewOf } from '../../lib/core/aggregate';
 
 test("the seed's example: earned 150, spent 50, payout 30, paidOut 20 give exactly the documented aggregate", async () => {
   const table = await createTestTable();
-  const store = { document: documentClientFor(table.client), tableName: table.tableName };
+  const store = { document: createDocumentClient(), tableName: table.tableName };
   const t0 = Date.parse('2024-01-01T00:10:00Z');
   const clock = new FakeClock(t0 + 60_000);
   const upstream = new ScriptedUpstream(

@@ -44,8 +44,10 @@ export async function storedAggregates(store: StoreContext): Promise<Map<string,
   return result;
 }
 
+/** The cursor item with its counters as plain numbers (they are counts, not money). */
 export async function storedCursor(store: StoreContext): Promise<CursorItem> {
-  const page = await store.document.send(
+  const plainReader = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const page = await plainReader.send(
     new ScanCommand({ TableName: store.tableName, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'CURSOR' }, ConsistentRead: true }),
   );
   return page.Items?.[0] as CursorItem;
