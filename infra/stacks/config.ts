@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Deployment settings: each one a cdk.json context key (or `cdk deploy -c key=value`),
