@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { JavaMissingError } from './dynamodb-local';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from './local-stack';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ingestionSchedule } from '../../infra/definitions/schedule';
 import type { TransactionDataset } from './dataset';
 import { generatedDataset } from './generated-dataset';
@@ -12,7 +12,7 @@ const knobsSchema = z.object({
   MOCK_SEED: z.string().min(1).default('transaction-aggregation-demo'),
   MOCK_USERS: z.coerce.number().int().min(0).max(MAX_USERS).default(200),
   MOCK_TX_PER_MINUTE: z.coerce.number().min(0).max(100_000).default(120),
-  MOCK_HISTORY_MINUTES: z.coerce.number().min(0).default(10),
+  MOCK_HISTORY_MINUTES: z.coerce.number().min(0).default(5),
   MOCK_STARTED_AT: z.iso.datetime({ offset: true }).optional(),
   MOCK_EXAMPLES_AT: z.iso.datetime({ offset: true }).optional(),
   TIME_SCALE: z.coerce.number().positive().default(1),
