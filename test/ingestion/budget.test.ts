@@ -43,7 +43,7 @@ test('two tick runners started together, plus retries, never make more than 5 up
     ),
     { numRuns: 12 },
   );
-});
+}, 180_000);
 
 test('two runners racing over the same pages still apply every transaction exactly once', async () => {
   const table = await createTestTable();

@@ -120,4 +120,4 @@ test('every valid transaction lands exactly once, whatever the duplicates, late 
     }),
     { numRuns: Number(process.env.PROPERTY_RUNS ?? 150) },
   );
-});
+}, 300_000);
