@@ -51,7 +51,10 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`\n${signal}: stopping (waiting for the tick in flight)…`);
     stack.stop().then(
-      () => process.exit(0),
+      () => {
+        console.log('Stopped.');
+        process.exit(0);
+      },
       (error: unknown) => {
         console.error(`shutdown failed: ${(error as Error).message}`);
         process.exit(1);
