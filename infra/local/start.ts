@@ -32,6 +32,9 @@ export function localStackOptionsFrom(environment: NodeJS.ProcessEnv): LocalStac
   };
 }
 
+/** Signals closer together than this are one request to stop; a later one forces the exit. */
+const SAME_SIGNAL_MS = 2000;
+
 async function main(): Promise<void> {
   // Node 20 is supported here; the SDK's notice about its future minimum is noise in a demo.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -42,13 +45,15 @@ async function main(): Promise<void> {
     console.error(error instanceof JavaMissingError ? error.message : `Could not start: ${(error as Error).message}`);
     process.exit(1);
   }
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = (signal: string) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // One Ctrl-C reaches us more than once (the terminal signals npm, tsx and node, and they relay it).
+      if (Date.now() - stoppingSince < SAME_SIGNAL_MS) return;
       console.error(`${signal} again: exiting without waiting.`);
       process.exit(130);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     console.log(`\n${signal}: stopping (waiting for the tick in flight)…`);
     stack.stop().then(
       () => {
