@@ -38,7 +38,11 @@ export const SEED_EXAMPLE_DATE = '2023-03-16T12:33:11.000Z';
 
 /** Reads the knobs; `startedAtMs` and `examplesAtMs` are the defaults when the environment names none. */
 export function mockSettingsFrom(environment: NodeJS.ProcessEnv, defaults: { startedAtMs: number; examplesAtMs?: number }): MockSettings {
-  const knobs = knobsSchema.parse(environment);
+  const parsed = knobsSchema.safeParse(environment);
+  if (!parsed.success) {
+    throw new Error(`Invalid mock setting: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  }
+  const knobs = parsed.data;
   const startedAtMs = knobs.MOCK_STARTED_AT ? Date.parse(knobs.MOCK_STARTED_AT) : defaults.startedAtMs;
   const examplesAtMs = knobs.MOCK_EXAMPLES_AT ? Date.parse(knobs.MOCK_EXAMPLES_AT) : (defaults.examplesAtMs ?? startedAtMs - EXAMPLES_BEFORE_START_MS);
   return {

@@ -170,7 +170,7 @@ describe('the deployed mock (functions/mock-transaction-api.ts)', () => {
   });
 
   it('rejects knobs that make no sense', () => {
-    expect(() => mockSettingsFrom({ MOCK_USERS: 'many' }, { startedAtMs: 0 })).toThrow();
-    expect(() => mockSettingsFrom({ MOCK_TX_PER_MINUTE: '-1' }, { startedAtMs: 0 })).toThrow();
+    expect(() => mockSettingsFrom({ MOCK_USERS: 'many' }, { startedAtMs: 0 })).toThrow('MOCK_USERS');
+    expect(() => mockSettingsFrom({ MOCK_TX_PER_MINUTE: '-1' }, { startedAtMs: 0 })).toThrow('MOCK_TX_PER_MINUTE');
   });
 });
