@@ -1,0 +1,45 @@
+import type { ScenarioName } from './scenarios';
+
+export interface BenchRun {
+  quick: boolean;
+  out?: string;
+  scenarios: ScenarioName[];
+  scenarioTimeoutMs: number;
+}
+
+/** The figures in the order the table shows them; `load` only with --load (or --only load). */
+export const defaultScenarios: ScenarioName[] = ['page-apply', 'catch-up', 'freshness'];
+
+const usage = `usage: npm run bench -- [--quick] [--out FILE] [--load] [--only name,name]
+  --quick   shorter runs (under 3 minutes on 2 cores)
+  --out     also write the figures as JSON
+  --load    add the 60 s fixed-rate load test of both read routes
+  --only    run these scenarios only: ${defaultScenarios.join(', ')}, load`;
+
+export function benchOptionsFrom(argv: readonly string[]): BenchRun {
+  const run: BenchRun = { quick: false, scenarios: [...defaultScenarios], scenarioTimeoutMs: 15 * 60_000 };
+  let load = false;
+  let only: string[] | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const argument = argv[i]!;
+    if (argument === '--quick') run.quick = true;
+    else if (argument === '--load') load = true;
+    else if (argument === '--out') run.out = argv[++i];
+    else if (argument === '--only') only = (argv[++i] ?? '').split(',').filter(Boolean);
+    else if (argument === '--help' || argument === '-h') {
+      process.stdout.write(`${usage}\n`);
+      process.exit(0);
+    } else throw new Error(`unknown option ${argument}\n${usage}`);
+  }
+  if (argument_missing(run.out)) throw new Error(`--out needs a file name\n${usage}`);
+  if (load) run.scenarios.push('load' as ScenarioName);
+  if (only) {
+    const known = new Set<string>([...defaultScenarios, 'load']);
+    const unknown = only.filter((name) => !known.has(name));
+    if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}\n${usage}`);
+    run.scenarios = only as ScenarioName[];
+  }
+  return run;
+}
+
+const argument_missing = (value: string | undefined): boolean => value !== undefined && (value === '' || value.startsWith('--'));

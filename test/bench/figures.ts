@@ -1,0 +1,71 @@
+/**
+ * The figures of the table, in order: what each measures, its unit and its target. A figure
+ * without a target is shown for context ("info"). Labels can be refined by a scenario.
+ */
+interface Figure {
+  key: string;
+  label: string;
+  unit: string;
+  target?: { op: '>=' | '<='; value: number };
+  /** Shown instead of the numeric target (e.g. "~1"). */
+  targetText?: string;
+}
+
+export const figureCatalogue: Figure[] = [
+  { key: 'catchUpEfficiency', label: 'catch-up efficiency (per scaled minute ÷ 5000)', unit: '', target: { op: '>=', value: 0.99 } },
+  { key: 'catchUpLongRunEfficiency', label: 'catch-up efficiency, 100k backlog, state machine cadence (simulated)', unit: '', target: { op: '>=', value: 0.99 } },
+  { key: 'pageApplyFractionOfTick', label: 'apply one 1000-item page (300 users) ÷ 12 s', unit: '', target: { op: '<=', value: 1 / 6 }, targetText: '≤ 1/6' },
+  { key: 'pageApplyMs', label: 'apply one 1000-item page, median', unit: 'ms' },
+  { key: 'freshnessP50Seconds', label: 'freshness p50 at 4000 tx/min', unit: 's' },
+  { key: 'freshnessP99Seconds', label: 'freshness p99 at 4000 tx/min', unit: 's', target: { op: '<=', value: 30 } },
+  { key: 'lookBack60LagSeconds', label: 'lag after 10 min at 4000 tx/min, LOOK_BACK_SECONDS=60 (simulated)', unit: 's', targetText: 'info (SLO 120)' },
+  { key: 'readThroughputRatio', label: 'GET /aggregatedData/{userId} req/s ÷ raw GetItem/s', unit: '', target: { op: '>=', value: 0.7 } },
+  { key: 'readRequestsPerSecond', label: 'GET /aggregatedData/{userId} throughput', unit: 'req/s' },
+  { key: 'rawGetItemPerSecond', label: 'raw GetItem throughput (same client, same concurrency)', unit: 'req/s' },
+  { key: 'readP50Ms', label: 'GET /aggregatedData/{userId} p50', unit: 'ms' },
+  { key: 'readP99Ms', label: 'GET /aggregatedData/{userId} p99', unit: 'ms' },
+  { key: 'payoutsLatencyRatio', label: 'payouts first page p50, 100,000 ÷ 1,000 payout users', unit: '', target: { op: '<=', value: 1.5 }, targetText: '~1 (≤ 1.5)' },
+  { key: 'payoutsP50Ms100', label: 'payouts first page p50, 100 payout users (100 entries)', unit: 'ms' },
+  { key: 'payoutsP50Ms100k', label: 'payouts first page p50, 100,000 payout users (1000 entries)', unit: 'ms' },
+  { key: 'maxBundleKB', label: 'largest Lambda bundle (index.js, minified)', unit: 'KB', target: { op: '<=', value: 300 } },
+  { key: 'apiDocsPackageKB', label: 'api-docs package incl. Swagger UI assets', unit: 'KB', targetText: 'info' },
+  { key: 'maxInitMs', label: 'slowest Lambda cold init (require), median', unit: 'ms', target: { op: '<=', value: 150 } },
+  { key: 'loadErrors', label: 'load test: errors + non-2xx (both routes, 60 s)', unit: '', target: { op: '<=', value: 0 }, targetText: '0' },
+  { key: 'loadAggregateP99Ms', label: 'load test: GET /aggregatedData/{userId} p99', unit: 'ms' },
+  { key: 'loadPayoutsP99Ms', label: 'load test: GET /aggregatedData/payouts p99', unit: 'ms' },
+];
+
+export interface FigureRow {
+  key: string;
+  figure: string;
+  value: number;
+  unit: string;
+  target: string;
+  verdict: 'pass' | 'FAIL' | 'info';
+}
+
+const display = (value: number): string => (Number.isInteger(value) ? String(value) : value >= 100 ? value.toFixed(0) : String(Number(value.toPrecision(3))));
+
+export function figureTable(values: Record<string, number>, labels: Record<string, string>): { rows: FigureRow[]; text: string } {
+  const rows: FigureRow[] = [];
+  for (const figure of figureCatalogue) {
+    const value = values[figure.key];
+    if (value === undefined) continue;
+    const target = figure.target;
+    const met = target && (target.op === '>=' ? value >= target.value : value <= target.value);
+    rows.push({
+      key: figure.key,
+      figure: labels[figure.key] ?? figure.label,
+      value,
+      unit: figure.unit,
+      target: figure.targetText ?? (target ? `${target.op === '>=' ? '≥' : '≤'} ${display(target.value)}${figure.unit ? ` ${figure.unit}` : ''}` : 'info'),
+      verdict: target ? (met ? 'pass' : 'FAIL') : 'info',
+    });
+  }
+  const cells = rows.map((row) => [row.figure, `${display(row.value)}${row.unit ? ` ${row.unit}` : ''}`, row.target, row.verdict]);
+  const header = ['figure', 'value', 'target', 'result'];
+  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((cell) => cell[column]!.length)));
+  const line = (cell: string[]) => `| ${cell.map((text, column) => text.padEnd(widths[column]!)).join(' | ')} |`;
+  const text = [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...cells.map(line)].join('\n');
+  return { rows, text };
+}
