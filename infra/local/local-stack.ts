@@ -76,16 +76,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     let mock: LocalStack['mock'];
     let ingestFrom = options.ingestFrom;
     if (!upstreamUrl) {
-      const environment = options.mock?.environment ?? process.env;
-      const settings = mockSettingsFrom({ ...environment, TIME_SCALE: String(timeScale) }, { startedAtMs: persistedMockStart(options.dataDir, Date.now()) });
-      const upstream = options.mock?.dataset
-        ? { api: createMockTransactionApi({ dataset: options.mock.dataset, limit: contractLimit(timeScale) }), dataset: options.mock.dataset, earliestMs: undefined }
-        : generatedMockUpstream(settings);
-      const server: RunningServer = await startMockUpstreamServer(upstream.api, options.mock?.port ?? 0);
-      stops.push(() => server.close());
-      upstreamUrl = server.url;
-      mock = { dataset: upstream.dataset, settings: options.mock?.dataset ? undefined : settings, earliestMs: upstream.earliestMs };
-      if (!ingestFrom && upstream.earliestMs !== undefined) ingestFrom = new Date(upstream.earliestMs - 60_000).toISOString();
+      const builtIn = await startBuiltInMock(options, timeScale);
+      stops.push(() => builtIn.server.close());
+      upstreamUrl = builtIn.server.url;
+      mock = builtIn.mock;
+      if (!ingestFrom && builtIn.mock.earliestMs !== undefined) ingestFrom = new Date(builtIn.mock.earliestMs - 60_000).toISOString();
     }
 
     setHandlerEnvironment({ tableName, upstreamUrl, ingestFrom, timeScale, dynamoDbEndpoint });
@@ -113,6 +108,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stopAll();
     throw error;
   }
+}
+
+/** The mock Transaction API over generated traffic (its knobs from the environment), or over the given dataset. */
+async function startBuiltInMock(options: LocalStackOptions, timeScale: number): Promise<{ server: RunningServer; mock: NonNullable<LocalStack['mock']> }> {
+  const dataset = options.mock?.dataset;
+  if (dataset) {
+    const server = await startMockUpstreamServer(createMockTransactionApi({ dataset, limit: contractLimit(timeScale) }), options.mock?.port ?? 0);
+    return { server, mock: { dataset } };
+  }
+  const environment = options.mock?.environment ?? process.env;
+  const settings = mockSettingsFrom({ ...environment, TIME_SCALE: String(timeScale) }, { startedAtMs: persistedMockStart(options.dataDir, Date.now()) });
+  const upstream = generatedMockUpstream(settings);
+  const server = await startMockUpstreamServer(upstream.api, options.mock?.port ?? 0);
+  return { server, mock: { dataset: upstream.dataset, settings, earliestMs: upstream.earliestMs } };
 }
 
 /** The environment the Lambda functions would get from CDK, pointed at the local pieces. */
