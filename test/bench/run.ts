@@ -11,11 +11,11 @@ import type { ScenarioName } from './scenarios';
 type ChildMessage = { ok: true; result: ScenarioResult } | { ok: false; error: string };
 
 /** Runs one scenario in a child process (same tsx loader) and waits for its result. */
-function runScenario(name: ScenarioName, run: BenchRun, env: NodeJS.ProcessEnv): Promise<ScenarioResult> {
+function runScenario(name: ScenarioName, run: BenchRun, env: NodeJS.ProcessEnv, measured: Record<string, number>): Promise<ScenarioResult> {
   return new Promise((resolve, reject) => {
     const child = fork(path.join(__dirname, 'scenario-process.ts'), [name], {
       execArgv: process.execArgv,
-      env: { ...env, BENCH_OPTIONS: JSON.stringify({ quick: run.quick }) },
+      env: { ...env, BENCH_OPTIONS: JSON.stringify({ quick: run.quick }), BENCH_MEASURED: JSON.stringify(measured) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let answer: ChildMessage | undefined;
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       const began = Date.now();
       process.stderr.write(`- ${name}\n`);
       try {
-        const result = await runScenario(name, run, env);
+        const result = await runScenario(name, run, env, figures);
         Object.assign(figures, result.figures);
         Object.assign(labels, result.labels ?? {});
         notes.push(...result.notes);

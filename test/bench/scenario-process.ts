@@ -11,7 +11,8 @@ async function main(): Promise<void> {
   const options = JSON.parse(process.env.BENCH_OPTIONS ?? '{}') as BenchOptions;
   const scenario = scenarioCatalogue[name];
   if (!scenario) throw new Error(`unknown scenario ${name}`);
-  const result: ScenarioResult = await scenario(options);
+  const measured = JSON.parse(process.env.BENCH_MEASURED ?? '{}') as Record<string, number>;
+  const result: ScenarioResult = await scenario(options, measured);
   await new Promise<void>((resolve) => process.send!({ ok: true, result }, () => resolve()));
   process.exit(0);
 }

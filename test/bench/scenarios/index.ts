@@ -1,13 +1,24 @@
 import type { BenchOptions, ScenarioResult } from '../scenario-result';
+import { bundles } from './bundles';
 import { catchUp } from './catch-up';
 import { freshness } from './freshness';
+import { loadTest } from './load-test';
 import { pageApply } from './page-apply';
+import { readApi } from './read-api';
+import { tickLoopSimulation } from './tick-loop-simulation';
 
 /** Every scenario the runner can start, by name (each runs in its own process). */
 export const scenarioCatalogue = {
+  bundles,
   'page-apply': pageApply,
   'catch-up': catchUp,
   freshness,
-} satisfies Record<string, (options: BenchOptions) => Promise<ScenarioResult>>;
+  'tick-loop-simulation': tickLoopSimulation,
+  'read-api': readApi,
+  load: loadTest,
+} satisfies Record<string, Scenario>;
+
+/** A scenario gets the run's options and the figures measured by the scenarios before it. */
+export type Scenario = (options: BenchOptions, measured: Record<string, number>) => Promise<ScenarioResult>;
 
 export type ScenarioName = keyof typeof scenarioCatalogue;

@@ -1,0 +1,135 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { sharedDocumentClient } from '../../../lib/store/dynamo-client';
+import { keys } from '../../../lib/store/table-schema';
+import { createBenchTable } from '../support/bench-table';
+import { benchUserIds, putAggregates } from '../support/bulk-load';
+import { generateLoad } from '../support/load-generator';
+import { median, percentile, rounded } from '../support/percentiles';
+import { startReadApi, timedRequests } from '../support/read-api-server';
+import { progress, type BenchOptions, type ScenarioResult } from '../scenario-result';
+
+const CONNECTIONS = 8;
+const READ_USERS = 10_000;
+
+/** C workers calling GetItem back to back for a while, through the client the read Lambdas share. */
+async function rawGetItems(tableName: string, userIds: readonly string[], connections: number, durationMs: number) {
+  const document = sharedDocumentClient();
+  const latencies: number[] = [];
+  const deadline = Date.now() + durationMs;
+  let next = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (Date.now() < deadline) {
+        const userId = userIds[next++ % userIds.length]!;
+        const t = performance.now();
+        const { Item } = await document.send(
+          new GetCommand({
+            TableName: tableName,
+            Key: keys.aggregate(userId),
+            ProjectionExpression: '#earned, #spent, #payout, #paidOut',
+            ExpressionAttributeNames: { '#earned': 'earned', '#spent': 'spent', '#payout': 'payout', '#paidOut': 'paidOut' },
+          }),
+        );
+        if (!Item) throw new Error(`no aggregate for ${userId}`);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return { requests: latencies.length, seconds: (Date.now() - started) / 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+/**
+ * Figure 4 in alternating rounds (HTTP for a while, then raw GetItem), so a change in background
+ * load affects both sides alike. Also the server process's CPU per request on each side.
+ */
+async function readPath(url: string, tableName: string, readers: readonly string[], options: { rounds: number; roundSeconds: number }): Promise<Record<string, number>> {
+  const paths = shuffled(readers).map((userId) => `/aggregatedData/${userId}`);
+  await timedRequests(`${url}${paths[0]}`, 50);
+  // Warm both paths up (JIT, connection pools) before anything counts.
+  await generateLoad({ url, paths, connections: CONNECTIONS, durationSeconds: 2 });
+  await rawGetItems(tableName, readers, CONNECTIONS, 1000);
+  const http = { requests: 0, seconds: 0, cpuMicros: 0, generatorCpuMs: 0, p50: [] as number[], p99: [] as number[] };
+  const raw = { requests: 0, seconds: 0, cpuMicros: 0, p50: [] as number[], p99: [] as number[] };
+  for (let round = 0; round < options.rounds; round++) {
+    let cpu = process.cpuUsage();
+    const load = await generateLoad({ url, paths, connections: CONNECTIONS, durationSeconds: options.roundSeconds });
+    let used = process.cpuUsage(cpu);
+    if (load.non2xx + load.errors > 0) throw new Error(`read path: ${load.non2xx} non-2xx and ${load.errors} errors`);
+    Object.assign(http, { requests: http.requests + load.requests, seconds: http.seconds + load.durationSeconds, cpuMicros: http.cpuMicros + used.user + used.system, generatorCpuMs: http.generatorCpuMs + load.generatorCpuMs });
+    http.p50.push(load.p50Ms);
+    http.p99.push(load.p99Ms);
+    cpu = process.cpuUsage();
+    const direct = await rawGetItems(tableName, shuffled(readers), CONNECTIONS, options.roundSeconds * 1000);
+    used = process.cpuUsage(cpu);
+    Object.assign(raw, { requests: raw.requests + direct.requests, seconds: raw.seconds + direct.seconds, cpuMicros: raw.cpuMicros + used.user + used.system });
+    raw.p50.push(direct.p50);
+    raw.p99.push(direct.p99);
+    progress(`read path round ${round + 1}/${options.rounds}: HTTP ${Math.round(load.requestsPerSecond)} req/s (p99 ${load.p99Ms} ms), raw GetItem ${Math.round(direct.requests / direct.seconds)} /s (p99 ${direct.p99.toFixed(1)} ms)`);
+  }
+  const httpRate = http.requests / http.seconds;
+  const rawRate = raw.requests / raw.seconds;
+  return {
+    readThroughputRatio: rounded(httpRate / rawRate, 3),
+    readRequestsPerSecond: Math.round(httpRate),
+    rawGetItemPerSecond: Math.round(rawRate),
+    readP50Ms: median(http.p50),
+    readP99Ms: Math.max(...http.p99),
+    rawGetItemP50Ms: rounded(median(raw.p50), 2),
+    rawGetItemP99Ms: rounded(Math.max(...raw.p99), 2),
+    readServerCpuMsPerRequest: rounded(http.cpuMicros / http.requests / 1000, 3),
+    rawCpuMsPerRequest: rounded(raw.cpuMicros / raw.requests / 1000, 3),
+    readGeneratorCpuMsPerRequest: rounded(http.generatorCpuMs / http.requests, 3),
+  };
+}
+
+/** A fixed pseudo-random order of the users, so requests do not walk the key space in order. */
+const shuffled = (ids: readonly string[]): string[] => ids.map((id, i) => ({ id, key: (i * 2_654_435_761) % 4_294_967_296 })).sort((a, b) => a.key - b.key).map((entry) => entry.id);
+
+/**
+ * Figures 4 and 5, through the local read API (HTTP → API Gateway v2 event → the Lambda
+ * handler → DynamoDB Local):
+ *  4. GET /aggregatedData/{userId} under autocannon (fixed connections, bounded duration) next to
+ *     raw GetItem calls through the same SDK client with the same concurrency;
+ *  5. the payouts list's first page (limit=1000) with 100, 1,000 and 100,000 users having a
+ *     payout: a Query on the sparse index must not slow down as the table grows.
+ */
+export async function readApi(options: BenchOptions): Promise<ScenarioResult> {
+  const table = await createBenchTable('read-api');
+  const server = await startReadApi(table.tableName);
+  const rounds = options.quick ? 3 : 6;
+  const roundSeconds = options.quick ? 3 : 5;
+  const samples = options.quick ? 40 : 200;
+  try {
+    const readers = benchUserIds('reader-', READ_USERS);
+    const payees = benchUserIds('payee-', 100_000);
+    await putAggregates(table.document, table.tableName, readers, { withPayout: false });
+    const payoutsUrl = `${server.url}/aggregatedData/payouts?limit=1000`;
+    const payouts: Record<number, number[]> = {};
+    const readFigures: Record<string, number> = {};
+    for (const [from, to] of [[0, 100], [100, 1_000], [1_000, 100_000]] as const) {
+      const loading = Date.now();
+      await putAggregates(table.document, table.tableName, payees.slice(from, to), { withPayout: true });
+      payouts[to] = await timedRequests(payoutsUrl, samples);
+      progress(`payouts first page with ${to} payout users: p50 ${median(payouts[to]!).toFixed(1)} ms, p99 ${percentile(payouts[to]!, 99).toFixed(1)} ms (loaded ${to - from} in ${((Date.now() - loading) / 1000).toFixed(1)} s)`);
+      if (to === 1_000) Object.assign(readFigures, await readPath(server.url, table.tableName, readers, { rounds, roundSeconds }));
+    }
+    return {
+      figures: {
+        ...readFigures,
+        payoutsLatencyRatio: rounded(median(payouts[100_000]!) / median(payouts[1_000]!), 3),
+        payoutsLatencyRatio100: rounded(median(payouts[100_000]!) / median(payouts[100]!), 3),
+        payoutsP50Ms100: rounded(median(payouts[100]!), 2),
+        payoutsP50Ms1k: rounded(median(payouts[1_000]!), 2),
+        payoutsP50Ms100k: rounded(median(payouts[100_000]!), 2),
+        payoutsP99Ms100k: rounded(percentile(payouts[100_000]!, 99), 2),
+      },
+      notes: [
+        `read path: ${rounds} alternating rounds of ${roundSeconds} s (HTTP, then raw GetItem) so background load hits both alike; HTTP: autocannon in its own process, ${CONNECTIONS} connections, ${READ_USERS} users in turn, p50 = median of the rounds' p50, p99 = worst round's p99; raw GetItem: ${CONNECTIONS} concurrent loops on the handlers' shared document client in the server's process; on 2 cores the load generator, the server and DynamoDB Local compete for CPU, so the HTTP path also pays for autocannon (CPU per request: HTTP server ${readFigures.readServerCpuMsPerRequest} ms + autocannon ${readFigures.readGeneratorCpuMsPerRequest} ms, vs raw GetItem loop ${readFigures.rawCpuMsPerRequest} ms; DynamoDB Local's share is alike on both sides)`,
+        `payouts: first page (limit=1000), ${samples} sequential requests each after 5 warm-ups; p50 ${median(payouts[100]!).toFixed(1)} / ${median(payouts[1_000]!).toFixed(1)} / ${median(payouts[100_000]!).toFixed(1)} ms with 100 / 1,000 / 100,000 payout users; the ratio compares full 1000-entry pages (1,000 vs 100,000 users); 100,000 vs 100 (a 100-entry page) is ${(median(payouts[100_000]!) / median(payouts[100]!)).toFixed(2)}`,
+      ],
+    };
+  } finally {
+    await server.close();
+  }
+}
