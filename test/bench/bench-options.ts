@@ -24,14 +24,13 @@ export function benchOptionsFrom(argv: readonly string[]): BenchRun {
     const argument = argv[i]!;
     if (argument === '--quick') run.quick = true;
     else if (argument === '--load') load = true;
-    else if (argument === '--out') run.out = argv[++i];
-    else if (argument === '--only') only = (argv[++i] ?? '').split(',').filter(Boolean);
+    else if (argument === '--out') run.out = valueOf(argv, ++i, '--out');
+    else if (argument === '--only') only = valueOf(argv, ++i, '--only').split(',').filter(Boolean);
     else if (argument === '--help' || argument === '-h') {
       process.stdout.write(`${usage}\n`);
       process.exit(0);
     } else throw new Error(`unknown option ${argument}\n${usage}`);
   }
-  if (argument_missing(run.out)) throw new Error(`--out needs a file name\n${usage}`);
   if (load) run.scenarios.push('load');
   if (only) {
     const known = new Set<string>([...defaultScenarios, 'load']);
@@ -42,4 +41,8 @@ export function benchOptionsFrom(argv: readonly string[]): BenchRun {
   return run;
 }
 
-const argument_missing = (value: string | undefined): boolean => value !== undefined && (value === '' || value.startsWith('--'));
+function valueOf(argv: readonly string[], index: number, option: string): string {
+  const value = argv[index];
+  if (value === undefined || value === '' || value.startsWith('--')) throw new Error(`${option} needs a value\n${usage}`);
+  return value;
+}

@@ -33,7 +33,13 @@ function runScenario(name: ScenarioName, run: BenchRun, env: NodeJS.ProcessEnv, 
 
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const run = benchOptionsFrom(process.argv.slice(2));
+  let run: BenchRun;
+  try {
+    run = benchOptionsFrom(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
   const startedAt = new Date();
   process.stderr.write(`bench (${run.quick ? 'quick' : 'full'}): ${run.scenarios.join(', ')}\n`);
   let engine: DynamoDbLocal | undefined;

@@ -29,7 +29,7 @@ const ITEMS_PER_MINUTE = ingestionSchedule.upstreamCallsPerWindow * PAGE;
  * support/budget-use.ts for how the span is measured).
  */
 export async function catchUp(options: BenchOptions): Promise<ScenarioResult> {
-  const timeScale = options.quick ? 4 : 2;
+  const timeScale = options.quick ? 5 : 2;
   const backlog = 20_500;
   const nowMs = Date.now();
   const transactions = spreadTransactions({ count: backlog, users: USERS, fromMs: nowMs - 2 * 3_600_000, stepMs: 3_600_000 / backlog, idPrefix: 'backlog' });
