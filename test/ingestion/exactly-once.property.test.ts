@@ -76,11 +76,11 @@ function upstreamRecords(history: History): { records: UpstreamRecord[]; valid: 
 }
 
 /** Ticks every 12 s through crashes and failures until everything visible is past the watermark. */
-async function ingestUntilSettled(history: History) {
+async function ingestUntilSettled(history: History, startAtMs = t0) {
   const table = await createTestTable();
   const store = { document: createDocumentClient(), tableName: table.tableName };
   const config = testConfig(table.tableName, { LOOK_BACK_SECONDS: String(LOOK_BACK_MS / 1000) });
-  const clock = new FakeClock(t0);
+  const clock = new FakeClock(startAtMs);
   const { records, valid } = upstreamRecords(history);
   const upstream = new ScriptedUpstream(records, clock.nowMs, history.pageSize);
   for (const index of history.failingCalls) upstream.failCall(index, new UpstreamCallError('server-error', 'upstream answered 500', 500));
@@ -119,5 +119,46 @@ test('every valid transaction lands exactly once, whatever the duplicates, late 
       }
     }),
     { numRuns: Number(process.env.PROPERTY_RUNS ?? 150) },
+  );
+}, 300_000);
+
+const bulkHistoryArb = fc.record({
+  amounts: fc.array(amount, { minLength: 1001, maxLength: 1300 }),
+  /** Every n-th transaction is served a second time, some seconds later. */
+  repeatEvery: fc.integer({ min: 3, max: 50 }),
+  crashWrites: fc.array(fc.tuple(fc.integer({ min: 0, max: 700 }), fc.constantFrom<'before' | 'after'>('before', 'after')), { minLength: 1, maxLength: 3 }),
+  crashCalls: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 1 }),
+  staleMarkerReads: fc.boolean(),
+});
+
+test('windows of more than 1000 transactions, paged by 1000, land exactly once through crashes', async () => {
+  await fc.assert(
+    fc.asyncProperty(bulkHistoryArb, async (bulk) => {
+      const history: History = {
+        transactions: bulk.amounts.map((value, i) => ({
+          userId: `user-${i % 37}`,
+          id: `bulk-${i}`,
+          type: (['earned', 'spent', 'payout', 'paidOut'] as const)[i % 4],
+          amount: value,
+          copies: i % bulk.repeatEvery === 0 ? [{ createdAtOffsetMs: i * 90, latenessMs: 0 }, { createdAtOffsetMs: i * 90 + 7_000, latenessMs: 0 }] : [{ createdAtOffsetMs: i * 90, latenessMs: 0 }],
+        })),
+        malformed: [],
+        pageSize: 1000,
+        crashWrites: bulk.crashWrites,
+        crashCalls: bulk.crashCalls,
+        failingCalls: [],
+        staleMarkerReads: bulk.staleMarkerReads,
+      };
+      // Everything is already visible: the first window holds more than 1000 transactions.
+      const { table, store, upstream, valid } = await ingestUntilSettled(history, t0 + 150_000);
+      try {
+        expect(upstream.calls.some((call) => call.page > 1)).toBe(true);
+        expect(normalised(await storedAggregates(store))).toEqual(normalised(referenceAggregates(valid)));
+        expect((await storedCursor(store)).counters.applied).toBe(bulk.amounts.length);
+      } finally {
+        await table.drop();
+      }
+    }),
+    { numRuns: Number(process.env.BULK_PROPERTY_RUNS ?? 4), endOnFailure: true },
   );
 }, 300_000);
