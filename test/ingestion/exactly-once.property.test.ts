@@ -20,7 +20,7 @@ const amount = fc.oneof(
 
 /** One transaction and the copies of it the upstream serves (same identity, maybe other createdAt). */
 const transactionArb = fc.record({
-  userId: fc.constantFrom('074092', '074093', 'u1', 'u2', 'u3'),
+  userId: fc.constantFrom<string>('074092', '074093', 'u1', 'u2', 'u3'),
   id: fc.constantFrom(...Array.from({ length: 25 }, (_, i) => `tx-${i}`)),
   type: fc.constantFrom<TransactionType>('earned', 'spent', 'payout', 'paidOut'),
   amount,
