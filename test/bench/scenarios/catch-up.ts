@@ -10,6 +10,7 @@ import type { TransactionSource } from '../../../lib/upstream/transaction-api-cl
 import { startMockUpstreamServer } from '../../../infra/local/mock-upstream-server';
 import { ingestionSchedule } from '../../../infra/definitions/schedule';
 import { createBenchTable } from '../support/bench-table';
+import { countDynamoDbCalls } from '../support/dynamodb-calls';
 import { ingestedPerMinute } from '../support/budget-use';
 import { median, rounded } from '../support/percentiles';
 import { spreadTransactions } from '../support/synthetic-transactions';
@@ -49,6 +50,7 @@ export async function catchUp(options: BenchOptions): Promise<ScenarioResult> {
       TIME_SCALE: String(timeScale),
     });
     const deps = tickDependencies(config, { store: table, holder: 'bench-catch-up' });
+    const dynamoDb = countDynamoDbCalls(table.document);
     const calls: { atMs: number; items: number }[] = [];
     const recorded: TransactionSource = {
       fetchPage: async (window, page) => {
@@ -66,6 +68,8 @@ export async function catchUp(options: BenchOptions): Promise<ScenarioResult> {
       done: (report) => report.outcome === 'applied' && report.fetched < PAGE,
     });
 
+    const requests = Object.fromEntries(dynamoDb.byCommand);
+    const transactItems = dynamoDb.transactItems;
     const { Item: cursor } = await table.document.send(new GetCommand({ TableName: table.tableName, Key: keys.cursor(), ConsistentRead: true }));
     const applied = Number(cursor?.counters?.applied ?? 0);
     if (applied !== backlog) throw new Error(`catch-up applied ${applied} of ${backlog} transactions`);
@@ -89,10 +93,11 @@ export async function catchUp(options: BenchOptions): Promise<ScenarioResult> {
         catchUpTimeScale: timeScale,
         catchUpMaxTickMs: Math.round(Math.max(...tickMs)),
         catchUpMedianTickMs: Math.round(median(tickMs)),
+        transactItemsPerTransaction: rounded(transactItems / backlog, 3),
       },
       labels: { catchUpEfficiency: `catch-up efficiency (${backlog} backlog, TIME_SCALE ${timeScale})` },
       notes: [
-        `catch-up: ${backlog} transactions over ${USERS} users; ${fullPages} full pages in ${(spanMs / 1000).toFixed(1)} s of calls; ticks every ${periodMs} ms (fixed rate); outcomes: ${outcomeText}; upstream 429s: ${rejected}; wall ${(wallMs / 1000).toFixed(1)} s; slowest full-page tick ${Math.round(Math.max(...tickMs))} ms`,
+        `catch-up: ${backlog} transactions over ${USERS} users; ${fullPages} full pages in ${(spanMs / 1000).toFixed(1)} s of calls; ticks every ${periodMs} ms (fixed rate); outcomes: ${outcomeText}; upstream 429s: ${rejected}; wall ${(wallMs / 1000).toFixed(1)} s; slowest full-page tick ${Math.round(Math.max(...tickMs))} ms; DynamoDB requests ${JSON.stringify(requests)}, ${transactItems} items in transactions (${(transactItems / backlog).toFixed(3)} per transaction: a marker each plus one aggregate update per user and page)`,
       ],
     };
   } finally {

@@ -3,6 +3,7 @@ import { sharedDocumentClient } from '../../../lib/store/dynamo-client';
 import { keys } from '../../../lib/store/table-schema';
 import { createBenchTable } from '../support/bench-table';
 import { benchUserIds, putAggregates } from '../support/bulk-load';
+import { countDynamoDbCalls, type DynamoDbCalls } from '../support/dynamodb-calls';
 import { generateLoad } from '../support/load-generator';
 import { median, percentile, rounded } from '../support/percentiles';
 import { startReadApi, timedRequests } from '../support/read-api-server';
@@ -43,18 +44,21 @@ async function rawGetItems(tableName: string, userIds: readonly string[], connec
  * Figure 4 in alternating rounds (HTTP for a while, then raw GetItem), so a change in background
  * load affects both sides alike. Also the server process's CPU per request on each side.
  */
-async function readPath(url: string, tableName: string, readers: readonly string[], options: { rounds: number; roundSeconds: number }): Promise<Record<string, number>> {
+async function readPath(url: string, tableName: string, readers: readonly string[], calls: DynamoDbCalls, options: { rounds: number; roundSeconds: number }): Promise<Record<string, number>> {
   const paths = shuffled(readers).map((userId) => `/aggregatedData/${userId}`);
   await timedRequests(`${url}${paths[0]}`, 50);
   // Warm both paths up (JIT, connection pools) before anything counts.
   await generateLoad({ url, paths, connections: CONNECTIONS, durationSeconds: 2 });
   await rawGetItems(tableName, readers, CONNECTIONS, 1000);
+  let httpCalls = 0;
   const http = { requests: 0, seconds: 0, cpuMicros: 0, generatorCpuMs: 0, p50: [] as number[], p99: [] as number[] };
   const raw = { requests: 0, seconds: 0, cpuMicros: 0, p50: [] as number[], p99: [] as number[] };
   for (let round = 0; round < options.rounds; round++) {
     let cpu = process.cpuUsage();
+    calls.reset();
     const load = await generateLoad({ url, paths, connections: CONNECTIONS, durationSeconds: options.roundSeconds });
     let used = process.cpuUsage(cpu);
+    httpCalls += calls.total();
     if (load.non2xx + load.errors > 0) throw new Error(`read path: ${load.non2xx} non-2xx and ${load.errors} errors`);
     Object.assign(http, { requests: http.requests + load.requests, seconds: http.seconds + load.durationSeconds, cpuMicros: http.cpuMicros + used.user + used.system, generatorCpuMs: http.generatorCpuMs + load.generatorCpuMs });
     http.p50.push(load.p50Ms);
@@ -80,6 +84,7 @@ async function readPath(url: string, tableName: string, readers: readonly string
     readServerCpuMsPerRequest: rounded(http.cpuMicros / http.requests / 1000, 3),
     rawCpuMsPerRequest: rounded(raw.cpuMicros / raw.requests / 1000, 3),
     readGeneratorCpuMsPerRequest: rounded(http.generatorCpuMs / http.requests, 3),
+    dynamoCallsPerAggregateRequest: rounded(httpCalls / http.requests, 3),
   };
 }
 
@@ -97,6 +102,7 @@ const shuffled = (ids: readonly string[]): string[] => ids.map((id, i) => ({ id,
 export async function readApi(options: BenchOptions): Promise<ScenarioResult> {
   const table = await createBenchTable('read-api');
   const server = await startReadApi(table.tableName);
+  const calls = countDynamoDbCalls(sharedDocumentClient());
   const rounds = options.quick ? 3 : 6;
   const roundSeconds = options.quick ? 3 : 5;
   const samples = options.quick ? 40 : 200;
@@ -107,12 +113,15 @@ export async function readApi(options: BenchOptions): Promise<ScenarioResult> {
     const payoutsUrl = `${server.url}/aggregatedData/payouts?limit=1000`;
     const payouts: Record<number, number[]> = {};
     const readFigures: Record<string, number> = {};
+    const payoutCalls: Record<number, number> = {};
     for (const [from, to] of [[0, 100], [100, 1_000], [1_000, 100_000]] as const) {
       const loading = Date.now();
       await putAggregates(table.document, table.tableName, payees.slice(from, to), { withPayout: true });
+      calls.reset();
       payouts[to] = await timedRequests(payoutsUrl, samples);
+      payoutCalls[to] = calls.total() / (samples + 5);
       progress(`payouts first page with ${to} payout users: p50 ${median(payouts[to]!).toFixed(1)} ms, p99 ${percentile(payouts[to]!, 99).toFixed(1)} ms (loaded ${to - from} in ${((Date.now() - loading) / 1000).toFixed(1)} s)`);
-      if (to === 1_000) Object.assign(readFigures, await readPath(server.url, table.tableName, readers, { rounds, roundSeconds }));
+      if (to === 1_000) Object.assign(readFigures, await readPath(server.url, table.tableName, readers, calls, { rounds, roundSeconds }));
     }
     return {
       figures: {
@@ -123,6 +132,7 @@ export async function readApi(options: BenchOptions): Promise<ScenarioResult> {
         payoutsP50Ms1k: rounded(median(payouts[1_000]!), 2),
         payoutsP50Ms100k: rounded(median(payouts[100_000]!), 2),
         payoutsP99Ms100k: rounded(percentile(payouts[100_000]!, 99), 2),
+        dynamoCallsPerPayoutsPage: rounded(payoutCalls[100_000]!, 3),
       },
       notes: [
         `read path: ${rounds} alternating rounds of ${roundSeconds} s (HTTP, then raw GetItem) so background load hits both alike; HTTP: autocannon in its own process, ${CONNECTIONS} connections, ${READ_USERS} users in turn, p50 = median of the rounds' p50, p99 = worst round's p99; raw GetItem: ${CONNECTIONS} concurrent loops on the handlers' shared document client in the server's process; on 2 cores the load generator, the server and DynamoDB Local compete for CPU, so the HTTP path also pays for autocannon (CPU per request: HTTP server ${readFigures.readServerCpuMsPerRequest} ms + autocannon ${readFigures.readGeneratorCpuMsPerRequest} ms, vs raw GetItem loop ${readFigures.rawCpuMsPerRequest} ms; DynamoDB Local's share is alike on both sides)`,
