@@ -7,7 +7,7 @@ export interface BenchRun {
   scenarioTimeoutMs: number;
 }
 
-/** The scenarios, in the order they run (the cheap and the CPU-sensitive first); `load` only with --load or --only. */
+/** The scenarios, in the order they run; `load` only with --load or --only. */
 export const defaultScenarios: ScenarioName[] = ['bundles', 'page-apply', 'catch-up', 'tick-loop-simulation', 'freshness', 'read-api'];
 
 const usage = `usage: npm run bench -- [--quick] [--out FILE] [--load] [--only name,name]

@@ -10,6 +10,7 @@ import type { TransactionSource } from '../../../lib/upstream/transaction-api-cl
 import { startMockUpstreamServer } from '../../../infra/local/mock-upstream-server';
 import { ingestionSchedule } from '../../../infra/definitions/schedule';
 import { createBenchTable } from '../support/bench-table';
+import { warmUpDynamoDbLocal } from '../support/engine-warm-up';
 import { countDynamoDbCalls } from '../support/dynamodb-calls';
 import { ingestedPerMinute } from '../support/budget-use';
 import { median, rounded } from '../support/percentiles';
@@ -32,6 +33,7 @@ const ITEMS_PER_MINUTE = ingestionSchedule.upstreamCallsPerWindow * PAGE;
 export async function catchUp(options: BenchOptions): Promise<ScenarioResult> {
   const timeScale = options.quick ? 5 : 2;
   const backlog = 20_500;
+  await warmUpDynamoDbLocal();
   const nowMs = Date.now();
   const transactions = spreadTransactions({ count: backlog, users: USERS, fromMs: nowMs - 2 * 3_600_000, stepMs: 3_600_000 / backlog, idPrefix: 'backlog' });
   const statuses = new Map<number, number>();
