@@ -12,7 +12,7 @@ const environmentSchema = z.object({
   INGEST_FROM: z.iso.datetime({ offset: true }).or(z.iso.date()).default('2023-01-01T00:00:00Z'),
   LOOK_BACK_SECONDS: positiveNumber(60),
   SETTLE_LAG_SECONDS: positiveNumber(5),
-  UPSTREAM_TIMEOUT_MS: positiveNumber(6000),
+  UPSTREAM_TIMEOUT_MS: positiveNumber(5000),
   MARKER_TTL_DAYS: positiveNumber(7),
   APPLY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
   /** Local runtime only: divides the budget window (and the cadence), never data timestamps. */
@@ -50,9 +50,12 @@ export function ingestionConfigFrom(environment: NodeJS.ProcessEnv): IngestionCo
     applyConcurrency: env.APPLY_CONCURRENCY,
     budget: {
       calls: ingestionSchedule.upstreamCallsPerWindow,
-      // A quarter-second guard: the upstream counts arrivals, we count claims.
-      windowMs: windowMs + 250 / scale,
-      maxWaitMs: 2000 / scale,
+      // The upstream counts arrivals, we count claims: a 100 ms guard absorbs network jitter.
+      // The schedule runs 5 calls per 60 s exactly, so while behind each minute's first call waits
+      // 100 ms longer than the last one did; up to 3 s is waited for, so about one call in 150
+      // is given up (the next tick takes its slot). A larger guard would lose calls sooner.
+      windowMs: windowMs + 100 / scale,
+      maxWaitMs: 3000 / scale,
     },
     defaultBackoffMs: windowMs / ingestionSchedule.upstreamCallsPerWindow,
   };
