@@ -50,11 +50,12 @@ export function ingestionConfigFrom(environment: NodeJS.ProcessEnv): IngestionCo
     applyConcurrency: env.APPLY_CONCURRENCY,
     budget: {
       calls: ingestionSchedule.upstreamCallsPerWindow,
-      // The upstream counts arrivals, we count claims: a 100 ms guard absorbs network jitter.
-      // The schedule runs 5 calls per 60 s exactly, so while behind each minute's first call waits
-      // 100 ms longer than the last one did; up to 3 s is waited for, so about one call in 150
-      // is given up (the next tick takes its slot). A larger guard would lose calls sooner.
-      windowMs: windowMs + 100 / scale,
+      // The upstream counts arrivals, we count claims: a 100 ms guard absorbs network jitter
+      // (real milliseconds, so not scaled). The schedule runs 5 calls per 60 s exactly, so while
+      // behind each minute's first call waits 100 ms longer than the last one did; up to 3 s is
+      // waited for, so about one call in 150 is given up (the next tick takes its slot). A larger
+      // guard would lose calls sooner, a smaller one risks a 429.
+      windowMs: windowMs + 100,
       maxWaitMs: 3000 / scale,
     },
     defaultBackoffMs: windowMs / ingestionSchedule.upstreamCallsPerWindow,
