@@ -19,6 +19,8 @@ export const handler = async (event: unknown, context?: Context): Promise<TickRe
   });
   const { config, apiKey } = await cold;
   const report = await runTick(tickDependencies(config, { apiKey, holder: context?.awsRequestId ?? `local-${process.pid}` }));
+  // A rejected key may have been rotated: the next tick reads the secret again.
+  if (report.upstreamStatus === 401 || report.upstreamStatus === 403) cold = undefined;
   publishTickMetrics(metrics, report);
   logger.info('tick', { event, ...report });
   return report;

@@ -38,6 +38,8 @@ export interface TickReport {
   watermark: string;
   window?: { start: string; end: string; page: number };
   error?: string;
+  /** The upstream's HTTP status when the call failed with one (401/403 make the handler re-read its key). */
+  upstreamStatus?: number;
 }
 
 /**
@@ -78,7 +80,7 @@ export async function runTick(deps: TickDependencies): Promise<TickReport> {
     const outcome: TickOutcome = error.kind === 'rate-limited' ? 'rate-limited' : 'upstream-error';
     const notBefore = error.kind === 'rate-limited' ? deps.nowMs() + (error.retryAfterMs ?? deps.defaultBackoffMs) : undefined;
     await deps.cursor.recordOutcome(outcome, nowIso(), { error: `${error.kind}: ${error.message}`, notBefore, failedCall: true });
-    return quiet(outcome, `${error.kind}: ${error.message}`);
+    return { ...quiet(outcome, `${error.kind}: ${error.message}`), ...(error.status === undefined ? {} : { upstreamStatus: error.status }) };
   }
 
   const { transactions, quarantined } = validatePage(page.records);

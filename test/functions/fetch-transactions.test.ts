@@ -8,6 +8,8 @@ import type * as SecretsManager from '@aws-sdk/client-secrets-manager';
 let sdk: typeof LibDynamoDb;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the stub's input/output types differ per command
 let dynamo: AwsStub<any, any, any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+let secrets: AwsStub<any, any, any>;
 const env = {
   TABLE_NAME: 'aggregates',
   TRANSACTIONS_API_URL: 'http://127.0.0.1:9/api',
@@ -29,7 +31,8 @@ beforeEach(() => {
   sdk = require('@aws-sdk/lib-dynamodb') as typeof LibDynamoDb;
   dynamo = mockClient(sdk.DynamoDBDocumentClient);
   const secretsManager = require('@aws-sdk/client-secrets-manager') as typeof SecretsManager;
-  mockClient(secretsManager.SecretsManagerClient).on(secretsManager.GetSecretValueCommand).resolves({ SecretString: 'secret-key' });
+  secrets = mockClient(secretsManager.SecretsManagerClient);
+  secrets.on(secretsManager.GetSecretValueCommand).resolves({ SecretString: 'secret-key' });
 });
 afterEach(() => jest.restoreAllMocks());
 
@@ -78,4 +81,23 @@ test('a misconfigured environment fails the invocation loudly, and the next one 
   process.env.TRANSACTIONS_API_URL = env.TRANSACTIONS_API_URL;
   dynamo.on(sdk.GetCommand).resolves({ Item: { ...cursor, notBefore: Date.now() + 60_000 } });
   await expect(handler({})).resolves.toMatchObject({ outcome: 'backing-off' });
+});
+
+test('the key is read once per container, and again after the upstream rejects it (rotation)', async () => {
+  dynamo.on(sdk.GetCommand).resolves({ Item: cursor });
+  dynamo.on(sdk.QueryCommand).resolves({ Items: [] });
+  const fetchSpy = jest.spyOn(globalThis, 'fetch').mockImplementation(async () => new Response('', { status: 502 }));
+  const handler = await loadHandler();
+  await handler({});
+  await handler({});
+  expect(secrets.calls()).toHaveLength(1);
+
+  fetchSpy.mockImplementation(async () => new Response('{"message":"Forbidden"}', { status: 403 }));
+  await expect(handler({})).resolves.toMatchObject({ outcome: 'upstream-error', upstreamStatus: 403 });
+  secrets.reset().onAnyCommand().resolves({ SecretString: 'rotated-key' });
+  fetchSpy.mockImplementation(async () => new Response('', { status: 502 }));
+  await handler({});
+  expect(secrets.calls()).toHaveLength(1);
+  const headers = fetchSpy.mock.calls.at(-1)![1]!.headers as Record<string, string>;
+  expect(headers['x-api-key']).toBe('rotated-key');
 });
