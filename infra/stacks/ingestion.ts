@@ -27,6 +27,7 @@ export interface IngestionProps {
 export class Ingestion extends Construct {
   readonly fetchFunction: ServiceFunction;
   readonly stateMachine: StateMachine;
+  readonly schedule: Rule;
   readonly mockUpstream?: MockUpstream;
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
@@ -76,7 +77,7 @@ export class Ingestion extends Construct {
         'Express execution logging needs the CloudWatch Logs log-delivery actions (logs:CreateLogDelivery, ...) and X-Ray tracing needs xray:PutTraceSegments and co.; none of these support resource-level permissions.',
     });
 
-    new Rule(this, 'EveryMinute', {
+    this.schedule = new Rule(this, 'EveryMinute', {
       description: `Starts the tick loop ${ingestionSchedule.ruleExpression}`,
       schedule: Schedule.expression(ingestionSchedule.ruleExpression),
       // A start that is over a minute late would overlap the next one: drop it instead.

@@ -42,6 +42,8 @@ export class TransactionAggregationStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.readApi.stage.url, description: 'Read API base URL' });
     new CfnOutput(this, 'TableName', { value: this.aggregates.table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: this.ingestion.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'ScheduleRuleName', { value: this.ingestion.schedule.ruleName, description: 'Disable to pause ingestion (replay, maintenance)' });
+    new CfnOutput(this, 'FetchFunctionName', { value: this.ingestion.fetchFunction.fn.functionName, description: 'Its logs tell each tick' });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topic.topicArn, description: 'Subscribe on-call here' });
     new CfnOutput(this, 'ReadApiClientsPolicyArn', {

@@ -64,7 +64,7 @@ export const payoutListSchema = z
   .max(MAX_PAGE_SIZE)
   .meta({ id: 'PayoutList', description: 'Users whose payout is above 0, ordered by userId.' });
 
-const tickOutcomes = ['applied', 'reapplied', 'idle', 'budget-exhausted', 'backing-off', 'rate-limited', 'upstream-error', 'conflict'] as const satisfies readonly TickOutcome[];
+const tickOutcomes = ['applied', 'reapplied', 'idle', 'budget-exhausted', 'backing-off', 'rate-limited', 'upstream-error', 'conflict', 'rewound'] as const satisfies readonly TickOutcome[];
 // Fails to compile when item-shapes.ts gains an outcome this list lacks.
 const everyOutcomeListed: Exclude<TickOutcome, (typeof tickOutcomes)[number]> extends never ? true : never = true;
 void everyOutcomeListed;

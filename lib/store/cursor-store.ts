@@ -38,7 +38,15 @@ export interface CursorStore {
   checkpoint(sequence: number, next: CursorPosition, counters: CounterDelta, outcome: TickOutcome, nowIso: string): Promise<boolean>;
   /** Records a tick that moved nothing (idle, budget, failed call). */
   recordOutcome(outcome: TickOutcome, nowIso: string, details?: { error?: string; notBefore?: number; failedCall?: boolean }): Promise<void>;
+  /**
+   * Moves the watermark back so the next window re-reads from there (replay). Bumps the sequence,
+   * so a tick that read the cursor before cannot store or checkpoint over it. Refused while a
+   * fetched page waits to be applied, or when the watermark is not later than `watermark`.
+   */
+  rewind(watermark: string, nowIso: string): Promise<RewindResult>;
 }
+
+export type RewindResult = { rewound: true; from: string; to: string } | { rewound: false; reason: 'no-cursor' | 'pending-page' | 'not-later'; watermark?: string };
 
 export function createCursorStore({ document, tableName }: StoreContext): CursorStore {
   const Key = keys.cursor();
@@ -119,6 +127,33 @@ export function createCursorStore({ document, tableName }: StoreContext): Cursor
       } catch (error) {
         if (isConditionalCheckFailure(error)) return false;
         throw error;
+      }
+    },
+
+    async rewind(watermark, nowIso) {
+      try {
+        const { Attributes } = await document.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key,
+            UpdateExpression: 'SET #watermark = :to, #lastTickAt = :now, #lastOutcome = :outcome ADD #sequence :one REMOVE #windowStart, #windowEnd, #page, #notBefore',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#pendingPage) AND #watermark > :to',
+            ExpressionAttributeNames: {
+              '#watermark': 'watermark', '#sequence': 'sequence', '#pendingPage': 'pendingPage', '#lastTickAt': 'lastTickAt',
+              '#lastOutcome': 'lastOutcome', '#windowStart': 'windowStart', '#windowEnd': 'windowEnd', '#page': 'page', '#notBefore': 'notBefore',
+            },
+            ExpressionAttributeValues: { ':to': watermark, ':now': nowIso, ':outcome': 'rewound', ':one': 1 },
+            ReturnValues: 'UPDATED_OLD',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { rewound: true, from: String(Attributes?.watermark), to: watermark };
+      } catch (error) {
+        if (!isConditionalCheckFailure(error)) throw error;
+        // The exception carries the item in DynamoDB's wire format (the document client does not unmarshall errors).
+        const old = (error as { Item?: { watermark?: { S?: string }; pendingPage?: unknown } }).Item;
+        if (!old) return { rewound: false, reason: 'no-cursor' };
+        return { rewound: false, reason: old.pendingPage === undefined ? 'not-later' : 'pending-page', watermark: old.watermark?.S };
       }
     },
 

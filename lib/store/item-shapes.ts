@@ -41,7 +41,8 @@ export type TickOutcome =
   | 'backing-off' // honouring Retry-After
   | 'rate-limited' // upstream said 429
   | 'upstream-error' // 5xx, timeout, non-JSON or wrong shape
-  | 'conflict'; // another tick moved the cursor first
+  | 'conflict' // another tick moved the cursor first
+  | 'rewound'; // an operator moved the watermark back (replay)
 
 /** INGESTION / CURSOR: where ingestion stands, plus what /status shows. */
 export interface CursorItem {

@@ -346,10 +346,12 @@ describe('alarms and dashboard', () => {
   });
 });
 
-test('outputs: API URL, table name, state machine ARN, dashboard name, alarm topic', () => {
+test('outputs: API URL, table name, state machine ARN, schedule rule, fetch function, dashboard name, alarm topic', () => {
   expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(
-    ['AlarmTopicArn', 'ApiUrl', 'DashboardName', 'MockUpstreamUrl', 'ReadApiClientsPolicyArn', 'StateMachineArn', 'TableName'].sort(),
+    ['AlarmTopicArn', 'ApiUrl', 'DashboardName', 'FetchFunctionName', 'MockUpstreamUrl', 'ReadApiClientsPolicyArn', 'ScheduleRuleName', 'StateMachineArn', 'TableName'].sort(),
   );
+  template.hasOutput('ScheduleRuleName', { Value: { Ref: logicalId(stack.ingestion.schedule) } });
+  template.hasOutput('FetchFunctionName', { Value: { Ref: fetchFunctionId } });
   template.hasOutput('TableName', { Value: { Ref: tableId } });
   template.hasOutput('StateMachineArn', { Value: { Ref: stateMachineId } });
   template.hasOutput('ApiUrl', { Value: { 'Fn::Join': ['', Match.arrayWith(['https://', { Ref: readApiId }])] } });

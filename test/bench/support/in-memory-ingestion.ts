@@ -39,6 +39,16 @@ export function inMemoryCursor(): CursorStore & { counters: IngestionCounters } 
       for (const [name, delta] of Object.entries(counters)) state.counters[name as keyof IngestionCounters] += delta;
       return true;
     },
+    async rewind(watermark) {
+      if (!state) return { rewound: false, reason: 'no-cursor' };
+      if (state.pending) return { rewound: false, reason: 'pending-page', watermark: state.position.watermark };
+      if (!(state.position.watermark > watermark)) return { rewound: false, reason: 'not-later', watermark: state.position.watermark };
+      const from = state.position.watermark;
+      state.sequence += 1;
+      state.position = { watermark };
+      state.notBefore = undefined;
+      return { rewound: true, from, to: watermark };
+    },
     async recordOutcome(_outcome, _nowIso, details = {}) {
       if (!state) throw new Error('no cursor');
       if (details.notBefore !== undefined) state.notBefore = details.notBefore;

@@ -1,0 +1,61 @@
+import { parseArgs } from 'node:util';
+import { rewindTarget } from '../../lib/ingestion/rewind-target';
+import { createCursorStore } from '../../lib/store/cursor-store';
+import { createDocumentClient } from '../../lib/store/dynamo-client';
+
+const usage = `usage: npx tsx infra/ops/rewind-ingestion.ts --table NAME --to DATE-TIME [--look-back-seconds 60] [--marker-ttl-days 7]
+Moves the ingestion watermark back to DATE-TIME so the next ticks re-read from there; what was
+already applied counts as duplicates, what the upstream added since is applied. Uses the usual
+AWS credentials and region (AWS_REGION, AWS_PROFILE); AWS_ENDPOINT_URL_DYNAMODB for DynamoDB Local.`;
+
+/** The command: returns the exit code and prints what it did or why it refused. */
+export async function rewindIngestion(argv: string[], nowMs = Date.now(), print: (line: string) => void = console.log): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { table: { type: 'string' }, to: { type: 'string' }, 'look-back-seconds': { type: 'string', default: '60' }, 'marker-ttl-days': { type: 'string', default: '7' } },
+    }));
+  } catch (error) {
+    print(`${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  const lookBackSeconds = Number(values['look-back-seconds']);
+  const markerTtlDays = Number(values['marker-ttl-days']);
+  if (!values.table || !values.to || !(lookBackSeconds >= 0) || !(markerTtlDays > 0)) {
+    print(usage);
+    return 2;
+  }
+  const target = rewindTarget(values.to, nowMs, { lookBackSeconds, markerTtlDays });
+  if (!target.ok) {
+    print(`refused: ${target.error}`);
+    return 1;
+  }
+  const document = createDocumentClient();
+  try {
+    const result = await createCursorStore({ document, tableName: values.table }).rewind(target.watermark, new Date(nowMs).toISOString());
+    if (result.rewound) {
+      print(`rewound: watermark ${result.from} → ${result.to}; the next tick reads from ${new Date(Date.parse(result.to) - lookBackSeconds * 1000).toISOString()}`);
+      return 0;
+    }
+    const reasons = {
+      'no-cursor': 'the table has no ingestion cursor yet (nothing was ingested)',
+      'pending-page': 'a fetched page is waiting to be applied; the next tick applies it, then try again',
+      'not-later': `the watermark (${result.watermark}) is not later than ${target.watermark}`,
+    };
+    print(`refused: ${reasons[result.reason]}`);
+    return 1;
+  } finally {
+    document.destroy();
+  }
+}
+
+if (require.main === module) {
+  rewindIngestion(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
