@@ -17,6 +17,7 @@ if (!runningInLambda && process.env.POWERTOOLS_METRICS_DISABLED === undefined) {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 }
 
+/** The default stack's namespace; a deployed function gets its stack's through POWERTOOLS_METRICS_NAMESPACE. */
 export const METRICS_NAMESPACE = 'TransactionAggregation';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME || 'transaction-aggregation';
@@ -29,7 +30,8 @@ export const logger = new Logger({
 });
 
 export const metrics = new Metrics({
-  namespace: METRICS_NAMESPACE,
+  // A constructor namespace beats POWERTOOLS_METRICS_NAMESPACE, so the environment is read here.
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE,
   serviceName,
   // Read handlers publish mostly the cold-start metric; Powertools would warn "no application
   // metrics" on every other invocation. Its own diagnostics only surface from ERROR up.

@@ -60,3 +60,9 @@ export function serviceConfigFrom(readContext: (key: string) => unknown, environ
 function emptyAsUndefined(value: unknown): unknown {
   return value === '' || value === null ? undefined : value;
 }
+
+/** The stack's name: `TransactionAggregation`, or `-c stackName=...` for a second stack (a rebuild next to the live one). */
+export function stackNameFrom(readContext: (key: string) => unknown): string {
+  const name = readContext('stackName');
+  return typeof name === 'string' && name.trim() !== '' ? name.trim() : 'TransactionAggregation';
+}

@@ -17,7 +17,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AlarmTopic } from './alarm-topic';
-import { metricsNamespace } from './service-function';
+import { metricsNamespaceOf } from './service-function';
 
 /** Freshness promise of the service: never more than 2 minutes behind the Transaction API. */
 export const maxIngestionLagSeconds = 120;
@@ -41,8 +41,8 @@ const oneMinute = Duration.minutes(1);
 const fiveMinutes = Duration.minutes(5);
 
 /** The ingestion figures each tick publishes (lib/ingestion/tick-metrics.ts). */
-export function ingestionMetric(metricName: string, statistic: string, period = oneMinute): Metric {
-  return new Metric({ namespace: metricsNamespace, metricName, dimensionsMap: { service: 'ingestion' }, statistic, period });
+function ingestionMetric(namespace: string, metricName: string, statistic: string, period = oneMinute): Metric {
+  return new Metric({ namespace, metricName, dimensionsMap: { service: 'ingestion' }, statistic, period });
 }
 
 /** Alarms (all notifying one SNS topic) and one dashboard. */
@@ -55,8 +55,9 @@ export class Monitoring extends Construct {
     super(scope, id);
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { email: props.alarmEmail });
     const { api, stateMachine, functions } = props;
+    const namespace = metricsNamespaceOf(this);
 
-    const lag = ingestionMetric('IngestionLagSeconds', Stats.MAXIMUM);
+    const lag = ingestionMetric(namespace, 'IngestionLagSeconds', Stats.MAXIMUM);
     this.alarm('IngestionLag', lag, {
       threshold: maxIngestionLagSeconds,
       comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -65,7 +66,7 @@ export class Monitoring extends Construct {
       missing: TreatMissingData.BREACHING,
       description: `Aggregates are more than ${maxIngestionLagSeconds} s behind the Transaction API (or no tick reported for a minute).`,
     });
-    this.alarm('UpstreamCallsFailing', ingestionMetric('UpstreamCallFailed', Stats.SUM, fiveMinutes), {
+    this.alarm('UpstreamCallsFailing', ingestionMetric(namespace, 'UpstreamCallFailed', Stats.SUM, fiveMinutes), {
       threshold: 5,
       description: 'At least 5 of ~25 Transaction API calls in 5 minutes failed (429, 5xx, timeout or unusable page).',
     });
@@ -110,12 +111,12 @@ export class Monitoring extends Construct {
       }),
       new GraphWidget({
         title: 'Transactions per minute',
-        left: ['Fetched', 'Applied', 'Duplicates', 'Quarantined'].map((name) => ingestionMetric(name, Stats.SUM)),
+        left: ['Fetched', 'Applied', 'Duplicates', 'Quarantined'].map((name) => ingestionMetric(namespace, name, Stats.SUM)),
         width: 8,
       }),
       new GraphWidget({
         title: 'Upstream calls failed / tick loop',
-        left: [ingestionMetric('UpstreamCallFailed', Stats.SUM)],
+        left: [ingestionMetric(namespace, 'UpstreamCallFailed', Stats.SUM)],
         right: [stateMachine.metricFailed({ period: oneMinute }), stateMachine.metricTimedOut({ period: oneMinute })],
         width: 8,
       }),

@@ -1,10 +1,10 @@
 import * as path from 'node:path';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 
 /** Files in functions/ that export `handler`. */
 export type FunctionEntry =
@@ -17,8 +17,12 @@ export type FunctionEntry =
 
 export const functionsDirectory = path.resolve(__dirname, '../../functions');
 
-/** Metrics namespace shared with lib/observability.ts (Powertools). */
-export const metricsNamespace = 'TransactionAggregation';
+/**
+ * The functions' custom metrics namespace: the stack's name, so two stacks in one account (a
+ * rebuild next to the live one) never mix their ingestion figures. The default stack's name is
+ * lib/observability.ts's default namespace.
+ */
+export const metricsNamespaceOf = (scope: IConstruct): string => Stack.of(scope).stackName;
 
 export interface ServiceFunctionProps {
   entry: FunctionEntry;
@@ -66,7 +70,7 @@ export class ServiceFunction extends Construct {
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespaceOf(this),
         ...props.environment,
       },
       bundling: {

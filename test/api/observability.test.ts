@@ -36,6 +36,11 @@ describe('observability', () => {
     });
   });
 
+  it("publishes in the stack's namespace when POWERTOOLS_METRICS_NAMESPACE names one", () => {
+    const { lines } = probe({ AWS_LAMBDA_FUNCTION_NAME: 'fn', POWERTOOLS_METRICS_NAMESPACE: 'TransactionAggregationRebuild', POWERTOOLS_TRACE_ENABLED: 'false' });
+    expect(lines.find((line) => '_aws' in line)).toMatchObject({ _aws: { CloudWatchMetrics: [{ Namespace: 'TransactionAggregationRebuild' }] } });
+  });
+
   it('follows POWERTOOLS_LOG_LEVEL and POWERTOOLS_METRICS_DISABLED when they are set', () => {
     const { lines } = probe({ POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'false' });
     expect(lines.filter((line) => 'message' in line)).toHaveLength(0);

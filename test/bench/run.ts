@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   const failures: string[] = [];
   try {
-    engine = await startDynamoDbLocal();
+    engine = await startDynamoDbLocal({ tiedToParent: true });
     env.AWS_ENDPOINT_URL_DYNAMODB = engine.endpoint;
     for (const name of run.scenarios) {
       const began = Date.now();

@@ -84,3 +84,13 @@ describe('deployment configuration', () => {
     expect(() => serviceConfigFrom(context(cdkJsonDefaults), { ALARM_EMAIL: 'not-an-address' })).toThrow(/alarmEmail \(ALARM_EMAIL\)/);
   });
 });
+
+test('a second stack (-c stackName=...) publishes and alarms on its own metrics namespace', () => {
+  const rebuild = synthesizeService({ stackName: 'TransactionAggregationRebuild' });
+  expect(rebuild.stack.stackName).toBe('TransactionAggregationRebuild');
+  const functions = Object.values(rebuild.template.findResources('AWS::Lambda::Function'));
+  expect(functions.map((fn) => fn.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE)).toEqual(functions.map(() => 'TransactionAggregationRebuild'));
+  const custom = Object.values(rebuild.template.findResources('AWS::CloudWatch::Alarm')).filter((alarm) => alarm.Properties.Namespace && !String(alarm.Properties.Namespace).startsWith('AWS/'));
+  expect(custom.length).toBeGreaterThanOrEqual(2);
+  expect(custom.every((alarm) => alarm.Properties.Namespace === 'TransactionAggregationRebuild')).toBe(true);
+});

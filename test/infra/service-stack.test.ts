@@ -8,7 +8,7 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { apiRoutes } from '../../infra/definitions/routes';
 import { ingestionSchedule } from '../../infra/definitions/schedule';
 import { apiDocsBundling } from '../../infra/stacks/api-docs-bundling';
-import { metricsNamespace, ServiceFunction } from '../../infra/stacks/service-function';
+import { ServiceFunction } from '../../infra/stacks/service-function';
 import { publishTickMetrics } from '../../lib/ingestion/tick-metrics';
 import { METRICS_NAMESPACE } from '../../lib/observability';
 import { createTableInput } from '../../lib/store/create-table-input';
@@ -268,7 +268,8 @@ describe('alarms and dashboard', () => {
       lagSeconds: 3,
     } as Parameters<typeof publishTickMetrics>[1]);
     expect(published).toEqual(expect.arrayContaining(['IngestionLagSeconds', 'UpstreamCallFailed', 'Fetched', 'Applied', 'Duplicates', 'Quarantined']));
-    expect(metricsNamespace).toBe(METRICS_NAMESPACE);
+    // The namespace is the stack's name; the default stack's is the handlers' default namespace.
+    expect(stack.stackName).toBe(METRICS_NAMESPACE);
   });
 
   test('ingestion lag: maximum over 1 minute above 120 s, missing data breaching', () => {

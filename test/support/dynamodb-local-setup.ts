@@ -8,7 +8,8 @@ declare global {
 /** One DynamoDB Local for the whole run; each test file creates its own uniquely named table. */
 export default async function setup(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const engine = await startDynamoDbLocal();
+  // Tied to this process: a run killed before its teardown (Ctrl-C, a closed pipe) leaves no Java behind.
+  const engine = await startDynamoDbLocal({ tiedToParent: true });
   globalThis.__dynamoDbLocal = engine;
   process.env.AWS_ENDPOINT_URL_DYNAMODB = engine.endpoint;
   process.env.AWS_REGION = 'local';

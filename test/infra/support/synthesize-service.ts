@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { serviceConfigFrom } from '../../../infra/stacks/config';
+import { serviceConfigFrom, stackNameFrom } from '../../../infra/stacks/config';
 import { TransactionAggregationStack } from '../../../infra/stacks/transaction-aggregation-stack';
 
 /** The context cdk.json gives `cdk synth` (the CLI passes it; `new App()` in a test does not). */
@@ -27,7 +27,7 @@ export interface SynthesizedService {
 export function synthesizeService(overrides: Record<string, unknown> = {}): SynthesizedService {
   const app = new App({ context: { ...cdkJsonContext(), ...overrides, 'aws:cdk:bundling-stacks': [] } });
   const config = serviceConfigFrom((key) => app.node.tryGetContext(key), {});
-  const stack = new TransactionAggregationStack(app, 'TransactionAggregation', { config });
+  const stack = new TransactionAggregationStack(app, stackNameFrom((key) => app.node.tryGetContext(key)), { config });
   const template = Template.fromStack(stack);
   return {
     app,
