@@ -86,5 +86,7 @@ describe('the local stack with DATA_DIR, killed and restarted', () => {
     await second.child.outputClosed;
     expect(second.child.output()).toContain('Stopped.');
     expect(processesUsing(dataDir)).toEqual([]);
-  });
+    // Two stacks (Java + Node each) started in turn: ~30 s alone, over 60 s beside the rest of the
+    // suite on 2 cores. The `eventually` budgets above bound each step; this bounds their sum.
+  }, 240_000);
 });
