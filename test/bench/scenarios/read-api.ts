@@ -1,4 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { gatewayEvent } from '../../../infra/local/gateway-event';
+import { lambdaContext } from '../../../infra/local/lambda-context';
 import { sharedDocumentClient } from '../../../lib/store/dynamo-client';
 import { keys } from '../../../lib/store/table-schema';
 import { createBenchTable } from '../support/bench-table';
@@ -11,6 +13,8 @@ import { progress, type BenchOptions, type ScenarioResult } from '../scenario-re
 
 const CONNECTIONS = 8;
 const READ_USERS = 10_000;
+/** Requests before the timed ones of each payouts measurement (the first one also warms the JIT up). */
+const WARM_UP = 20;
 
 /** C workers calling GetItem back to back for a while, through the client the read Lambdas share. */
 async function rawGetItems(tableName: string, userIds: readonly string[], connections: number, durationMs: number) {
@@ -41,6 +45,31 @@ async function rawGetItems(tableName: string, userIds: readonly string[], connec
 }
 
 /**
+ * C workers invoking the GET /aggregatedData/{userId} handler in-process with the event API
+ * Gateway would send: what a Lambda container runs per request, without the local HTTP server.
+ */
+async function inProcessHandler(userIds: readonly string[], connections: number, durationMs: number) {
+  const { handler } = await import('../../../functions/get-user-aggregate');
+  const route = { routeKey: 'GET /aggregatedData/{userId}' };
+  const deadline = Date.now() + durationMs;
+  let next = 0;
+  let requests = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (Date.now() < deadline) {
+        const userId = userIds[next++ % userIds.length]!;
+        const event = gatewayEvent({ method: 'GET', url: `/aggregatedData/${userId}`, headers: { host: '127.0.0.1' }, sourceIp: '127.0.0.1' }, { ...route, pathParameters: { userId } }, `bench-${next}`, Date.now());
+        const response = await handler(event, lambdaContext('get-user-aggregate', 5000));
+        if (response.statusCode !== 200) throw new Error(`handler answered ${response.statusCode} for ${userId}`);
+        requests += 1;
+      }
+    }),
+  );
+  return { requests, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
  * Figure 4 in alternating rounds (HTTP for a while, then raw GetItem), so a change in background
  * load affects both sides alike. Also the server process's CPU per request on each side.
  */
@@ -48,11 +77,13 @@ async function readPath(url: string, tableName: string, readers: readonly string
   const paths = shuffled(readers).map((userId) => `/aggregatedData/${userId}`);
   await timedRequests(`${url}${paths[0]}`, 50);
   // Warm both paths up (JIT, connection pools) before anything counts.
-  await generateLoad({ url, paths, connections: CONNECTIONS, durationSeconds: 2 });
-  await rawGetItems(tableName, readers, CONNECTIONS, 1000);
+  await generateLoad({ url, paths, connections: CONNECTIONS, durationSeconds: 4 });
+  await rawGetItems(tableName, readers, CONNECTIONS, 2000);
   let httpCalls = 0;
   const http = { requests: 0, seconds: 0, cpuMicros: 0, generatorCpuMs: 0, p50: [] as number[], p99: [] as number[] };
   const raw = { requests: 0, seconds: 0, cpuMicros: 0, p50: [] as number[], p99: [] as number[] };
+  const inProcess = { requests: 0, seconds: 0, cpuMicros: 0 };
+  await inProcessHandler(readers, CONNECTIONS, 1000);
   for (let round = 0; round < options.rounds; round++) {
     let cpu = process.cpuUsage();
     calls.reset();
@@ -69,12 +100,18 @@ async function readPath(url: string, tableName: string, readers: readonly string
     Object.assign(raw, { requests: raw.requests + direct.requests, seconds: raw.seconds + direct.seconds, cpuMicros: raw.cpuMicros + used.user + used.system });
     raw.p50.push(direct.p50);
     raw.p99.push(direct.p99);
-    progress(`read path round ${round + 1}/${options.rounds}: HTTP ${Math.round(load.requestsPerSecond)} req/s (p99 ${load.p99Ms} ms), raw GetItem ${Math.round(direct.requests / direct.seconds)} /s (p99 ${direct.p99.toFixed(1)} ms)`);
+    cpu = process.cpuUsage();
+    const invoked = await inProcessHandler(shuffled(readers), CONNECTIONS, options.roundSeconds * 1000);
+    used = process.cpuUsage(cpu);
+    Object.assign(inProcess, { requests: inProcess.requests + invoked.requests, seconds: inProcess.seconds + invoked.seconds, cpuMicros: inProcess.cpuMicros + used.user + used.system });
+    progress(`read path round ${round + 1}/${options.rounds}: HTTP ${Math.round(load.requestsPerSecond)} req/s (p99 ${load.p99Ms} ms), raw GetItem ${Math.round(direct.requests / direct.seconds)} /s (p99 ${direct.p99.toFixed(1)} ms), handler in-process ${Math.round(invoked.requests / invoked.seconds)} /s`);
   }
   const httpRate = http.requests / http.seconds;
   const rawRate = raw.requests / raw.seconds;
   return {
     readThroughputRatio: rounded(httpRate / rawRate, 3),
+    handlerThroughputRatio: rounded(inProcess.requests / inProcess.seconds / rawRate, 3),
+    handlerCpuMsPerRequest: rounded(inProcess.cpuMicros / inProcess.requests / 1000, 3),
     readRequestsPerSecond: Math.round(httpRate),
     rawGetItemPerSecond: Math.round(rawRate),
     readP50Ms: median(http.p50),
@@ -111,23 +148,29 @@ export async function readApi(options: BenchOptions): Promise<ScenarioResult> {
     const payees = benchUserIds('payee-', 100_000);
     await putAggregates(table.document, table.tableName, readers, { withPayout: false });
     const payoutsUrl = `${server.url}/aggregatedData/payouts?limit=1000`;
+    // The same 100-entry page whatever the total, so only the table's size differs.
+    const smallPageUrl = `${server.url}/aggregatedData/payouts?limit=100`;
     const payouts: Record<number, number[]> = {};
-    const readFigures: Record<string, number> = {};
+    const smallPages: Record<number, number[]> = {};
+    // First, so every payouts measurement below runs in an equally warm process.
+    const readFigures = await readPath(server.url, table.tableName, readers, calls, { rounds, roundSeconds });
     const payoutCalls: Record<number, number> = {};
     for (const [from, to] of [[0, 100], [100, 1_000], [1_000, 100_000]] as const) {
       const loading = Date.now();
       await putAggregates(table.document, table.tableName, payees.slice(from, to), { withPayout: true });
       calls.reset();
-      payouts[to] = await timedRequests(payoutsUrl, samples);
-      payoutCalls[to] = calls.total() / (samples + 5);
+      payouts[to] = await timedRequests(payoutsUrl, samples, WARM_UP);
+      payoutCalls[to] = calls.total() / (samples + WARM_UP);
+      smallPages[to] = await timedRequests(smallPageUrl, samples, WARM_UP);
       progress(`payouts first page with ${to} payout users: p50 ${median(payouts[to]!).toFixed(1)} ms, p99 ${percentile(payouts[to]!, 99).toFixed(1)} ms (loaded ${to - from} in ${((Date.now() - loading) / 1000).toFixed(1)} s)`);
-      if (to === 1_000) Object.assign(readFigures, await readPath(server.url, table.tableName, readers, calls, { rounds, roundSeconds }));
     }
     return {
       figures: {
         ...readFigures,
-        payoutsLatencyRatio: rounded(median(payouts[100_000]!) / median(payouts[1_000]!), 3),
-        payoutsLatencyRatio100: rounded(median(payouts[100_000]!) / median(payouts[100]!), 3),
+        payoutsLatencyRatio: rounded(median(smallPages[100_000]!) / median(smallPages[100]!), 3),
+        payoutsFullPageLatencyRatio: rounded(median(payouts[100_000]!) / median(payouts[1_000]!), 3),
+        payoutsSmallPageP50Ms100: rounded(median(smallPages[100]!), 2),
+        payoutsSmallPageP50Ms100k: rounded(median(smallPages[100_000]!), 2),
         payoutsP50Ms100: rounded(median(payouts[100]!), 2),
         payoutsP50Ms1k: rounded(median(payouts[1_000]!), 2),
         payoutsP50Ms100k: rounded(median(payouts[100_000]!), 2),
@@ -136,7 +179,8 @@ export async function readApi(options: BenchOptions): Promise<ScenarioResult> {
       },
       notes: [
         `read path: ${rounds} alternating rounds of ${roundSeconds} s (HTTP, then raw GetItem) so background load hits both alike; HTTP: autocannon in its own process, ${CONNECTIONS} connections, ${READ_USERS} users in turn, p50 = median of the rounds' p50, p99 = worst round's p99; raw GetItem: ${CONNECTIONS} concurrent loops on the handlers' shared document client in the server's process; on 2 cores the load generator, the server and DynamoDB Local compete for CPU, so the HTTP path also pays for autocannon (CPU per request: HTTP server ${readFigures.readServerCpuMsPerRequest} ms + autocannon ${readFigures.readGeneratorCpuMsPerRequest} ms, vs raw GetItem loop ${readFigures.rawCpuMsPerRequest} ms; DynamoDB Local's share is alike on both sides)`,
-        `payouts: first page (limit=1000), ${samples} sequential requests each after 5 warm-ups; p50 ${median(payouts[100]!).toFixed(1)} / ${median(payouts[1_000]!).toFixed(1)} / ${median(payouts[100_000]!).toFixed(1)} ms with 100 / 1,000 / 100,000 payout users; the ratio compares full 1000-entry pages (1,000 vs 100,000 users); 100,000 vs 100 (a 100-entry page) is ${(median(payouts[100_000]!) / median(payouts[100]!)).toFixed(2)}`,
+        `payouts: first page, ${samples} sequential requests each after ${WARM_UP} warm-ups; limit=100 (a 100-entry page whatever the total): p50 ${median(smallPages[100]!).toFixed(1)} / ${median(smallPages[1_000]!).toFixed(1)} / ${median(smallPages[100_000]!).toFixed(1)} ms with 100 / 1,000 / 100,000 payout users; limit=1000: p50 ${median(payouts[100]!).toFixed(1)} (100 entries) / ${median(payouts[1_000]!).toFixed(1)} / ${median(payouts[100_000]!).toFixed(1)} ms`,
+        `handler in-process: the get-user-aggregate handler invoked directly with an API Gateway event, ${CONNECTIONS} concurrent loops, in the same alternating rounds; CPU per request ${readFigures.handlerCpuMsPerRequest} ms vs raw GetItem ${readFigures.rawCpuMsPerRequest} ms (what a Lambda container spends, without the local HTTP server and the load generator)`,
       ],
     };
   } finally {
