@@ -13,14 +13,14 @@ const stackSource = path.join(root, 'infra/stacks/service-function.ts');
 
 /**
  * The bundling options of infra/stacks/service-function.ts (NodejsFunction): the esbuild target
- * follows the runtime (Runtime.NODEJS_24_X → node24), minified, with a source map, the runtime's
+ * follows the runtime (Runtime.NODEJS_24_X → node24), minified, with a source map (no sources in it), the runtime's
  * AWS SDK v3 left out, CommonJS (NodejsFunction's default). Read from the stack's source so a
  * change there cannot silently leave the benchmark measuring something else.
  */
 function stackBundling(): { target: string; nodeOptions: string } {
   const source = readFileSync(stackSource, 'utf8');
   const runtime = /Runtime\.NODEJS_(\d+)_X/.exec(source);
-  const expected = ['minify: true', 'sourceMap: true', "externalModules: ['@aws-sdk/*']", "NODE_OPTIONS: '--enable-source-maps'"];
+  const expected = ['minify: true', 'sourceMap: true', 'sourcesContent: false', "externalModules: ['@aws-sdk/*']", "NODE_OPTIONS: '--enable-source-maps'"];
   const missing = expected.filter((option) => !source.includes(option));
   if (!runtime || missing.length > 0) {
     throw new Error(`infra/stacks/service-function.ts changed its bundling (${missing.join(', ') || 'runtime'}): update test/bench/scenarios/bundles.ts`);
@@ -75,6 +75,7 @@ export async function bundles(options: BenchOptions): Promise<ScenarioResult> {
         format: 'cjs',
         minify: true,
         sourcemap: true,
+        sourcesContent: false,
         external: ['@aws-sdk/*'],
         logLevel: 'silent',
         logOverride: { 'require-resolve-not-external': 'silent' },
