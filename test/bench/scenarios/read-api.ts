@@ -16,9 +16,8 @@ const READ_USERS = 10_000;
 /** Requests before the timed ones of each payouts measurement (the first one also warms the JIT up). */
 const WARM_UP = 20;
 
-/** C workers calling GetItem back to back for a while, through the client the read Lambdas share. */
-async function rawGetItems(tableName: string, userIds: readonly string[], connections: number, durationMs: number) {
-  const document = sharedDocumentClient();
+/** C workers each sending one request after another for a while, over the users in turn; latency of each. */
+async function closedLoop(userIds: readonly string[], connections: number, durationMs: number, request: (userId: string, sequence: number) => Promise<void>) {
   const latencies: number[] = [];
   const deadline = Date.now() + durationMs;
   let next = 0;
@@ -26,17 +25,9 @@ async function rawGetItems(tableName: string, userIds: readonly string[], connec
   await Promise.all(
     Array.from({ length: connections }, async () => {
       while (Date.now() < deadline) {
-        const userId = userIds[next++ % userIds.length]!;
+        const sequence = next++;
         const t = performance.now();
-        const { Item } = await document.send(
-          new GetCommand({
-            TableName: tableName,
-            Key: keys.aggregate(userId),
-            ProjectionExpression: '#earned, #spent, #payout, #paidOut',
-            ExpressionAttributeNames: { '#earned': 'earned', '#spent': 'spent', '#payout': 'payout', '#paidOut': 'paidOut' },
-          }),
-        );
-        if (!Item) throw new Error(`no aggregate for ${userId}`);
+        await request(userIds[sequence % userIds.length]!, sequence);
         latencies.push(performance.now() - t);
       }
     }),
@@ -44,29 +35,34 @@ async function rawGetItems(tableName: string, userIds: readonly string[], connec
   return { requests: latencies.length, seconds: (Date.now() - started) / 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
+/** GetItem back to back, through the client the read Lambdas share. */
+function rawGetItems(tableName: string, userIds: readonly string[], connections: number, durationMs: number) {
+  const document = sharedDocumentClient();
+  return closedLoop(userIds, connections, durationMs, async (userId) => {
+    const { Item } = await document.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: keys.aggregate(userId),
+        ProjectionExpression: '#earned, #spent, #payout, #paidOut',
+        ExpressionAttributeNames: { '#earned': 'earned', '#spent': 'spent', '#payout': 'payout', '#paidOut': 'paidOut' },
+      }),
+    );
+    if (!Item) throw new Error(`no aggregate for ${userId}`);
+  });
+}
+
 /**
- * C workers invoking the GET /aggregatedData/{userId} handler in-process with the event API
- * Gateway would send: what a Lambda container runs per request, without the local HTTP server.
+ * The GET /aggregatedData/{userId} handler invoked in-process with the event API Gateway would
+ * send: what a Lambda container runs per request, without the local HTTP server.
  */
 async function inProcessHandler(userIds: readonly string[], connections: number, durationMs: number) {
   const { handler } = await import('../../../functions/get-user-aggregate');
   const route = { routeKey: 'GET /aggregatedData/{userId}' };
-  const deadline = Date.now() + durationMs;
-  let next = 0;
-  let requests = 0;
-  const started = Date.now();
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (Date.now() < deadline) {
-        const userId = userIds[next++ % userIds.length]!;
-        const event = gatewayEvent({ method: 'GET', url: `/aggregatedData/${userId}`, headers: { host: '127.0.0.1' }, sourceIp: '127.0.0.1' }, { ...route, pathParameters: { userId } }, `bench-${next}`, Date.now());
-        const response = await handler(event, lambdaContext('get-user-aggregate', 5000));
-        if (response.statusCode !== 200) throw new Error(`handler answered ${response.statusCode} for ${userId}`);
-        requests += 1;
-      }
-    }),
-  );
-  return { requests, seconds: (Date.now() - started) / 1000 };
+  return closedLoop(userIds, connections, durationMs, async (userId, sequence) => {
+    const event = gatewayEvent({ method: 'GET', url: `/aggregatedData/${userId}`, headers: { host: '127.0.0.1' }, sourceIp: '127.0.0.1' }, { ...route, pathParameters: { userId } }, `bench-${sequence}`, Date.now());
+    const response = await handler(event, lambdaContext('get-user-aggregate', 5000));
+    if (response.statusCode !== 200) throw new Error(`handler answered ${response.statusCode} for ${userId}`);
+  });
 }
 
 /**
