@@ -14,7 +14,8 @@ import { UpstreamCallError, type TransactionSource } from '../upstream/transacti
 const QUARANTINED_RAW_CHARS = 1024;
 
 export interface TickDependencies {
-  cursor: CursorStore;
+  /** A tick never rewinds: that is an operator's command (infra/ops/rewind-ingestion.ts). */
+  cursor: Omit<CursorStore, 'rewind'>;
   callSlots: CallSlots;
   aggregates: AggregateWriter;
   quarantine: QuarantineStore;

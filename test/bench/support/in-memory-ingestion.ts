@@ -13,7 +13,7 @@ import type { TransactionSource } from '../../../lib/upstream/transaction-api-cl
  * same contracts as the DynamoDB adapters (conditional on the sequence, exactly once by
  * identity); only their speed is not modelled (the simulation adds a measured tick duration).
  */
-export function inMemoryCursor(): CursorStore & { counters: IngestionCounters } {
+export function inMemoryCursor(): Omit<CursorStore, 'rewind'> & { counters: IngestionCounters } {
   let state: (CursorState & { counters: IngestionCounters }) | undefined;
   const copy = (): CursorState | undefined => (state ? structuredClone({ sequence: state.sequence, position: state.position, pending: state.pending, notBefore: state.notBefore }) : undefined);
   return {
@@ -38,16 +38,6 @@ export function inMemoryCursor(): CursorStore & { counters: IngestionCounters } 
       state.notBefore = undefined;
       for (const [name, delta] of Object.entries(counters)) state.counters[name as keyof IngestionCounters] += delta;
       return true;
-    },
-    async rewind(watermark) {
-      if (!state) return { rewound: false, reason: 'no-cursor' };
-      if (state.pending) return { rewound: false, reason: 'pending-page', watermark: state.position.watermark };
-      if (!(state.position.watermark > watermark)) return { rewound: false, reason: 'not-later', watermark: state.position.watermark };
-      const from = state.position.watermark;
-      state.sequence += 1;
-      state.position = { watermark };
-      state.notBefore = undefined;
-      return { rewound: true, from, to: watermark };
     },
     async recordOutcome(_outcome, _nowIso, details = {}) {
       if (!state) throw new Error('no cursor');
