@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ingestionSchedule } from '../../infra/definitions/schedule';
+import { upstreamContract } from '../core/upstream-contract';
 import type { CallBudget } from '../store/call-slots';
 import type { IngestionSettings } from '../core/window-plan';
 
@@ -35,7 +35,7 @@ export interface IngestionConfig {
 export function ingestionConfigFrom(environment: NodeJS.ProcessEnv): IngestionConfig {
   const env = environmentSchema.parse(environment);
   const scale = env.TIME_SCALE;
-  const windowMs = (ingestionSchedule.upstreamWindowSeconds * 1000) / scale;
+  const windowMs = (upstreamContract.windowSeconds * 1000) / scale;
   return {
     tableName: env.TABLE_NAME,
     transactionsApiUrl: env.TRANSACTIONS_API_URL,
@@ -49,7 +49,7 @@ export function ingestionConfigFrom(environment: NodeJS.ProcessEnv): IngestionCo
     markerTtlSeconds: env.MARKER_TTL_DAYS * 86_400,
     applyConcurrency: env.APPLY_CONCURRENCY,
     budget: {
-      calls: ingestionSchedule.upstreamCallsPerWindow,
+      calls: upstreamContract.callsPerWindow,
       // The upstream counts arrivals, we count claims: a 100 ms guard absorbs network jitter
       // (real milliseconds, so not scaled). The schedule runs 5 calls per 60 s exactly, so while
       // behind each minute's first call waits 100 ms longer than the last one did; up to 3 s is
@@ -58,6 +58,6 @@ export function ingestionConfigFrom(environment: NodeJS.ProcessEnv): IngestionCo
       windowMs: windowMs + 100,
       maxWaitMs: 3000 / scale,
     },
-    defaultBackoffMs: windowMs / ingestionSchedule.upstreamCallsPerWindow,
+    defaultBackoffMs: windowMs / upstreamContract.callsPerWindow,
   };
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ingestionSchedule } from '../../infra/definitions/schedule';
+import { upstreamContract } from '../core/upstream-contract';
 import type { TransactionDataset } from './dataset';
 import { generatedDataset } from './generated-dataset';
 import { SlidingWindowLimit } from './rate-limit';
@@ -82,7 +82,7 @@ export interface MockUpstream {
 
 /** The rate limit of the contract (5 calls per 60 s), its window divided by the time scale. */
 export const contractLimit = (timeScale: number): SlidingWindowLimit =>
-  new SlidingWindowLimit(ingestionSchedule.upstreamCallsPerWindow, (ingestionSchedule.upstreamWindowSeconds * 1000) / timeScale);
+  new SlidingWindowLimit(upstreamContract.callsPerWindow, (upstreamContract.windowSeconds * 1000) / timeScale);
 
 /** The mock over generated traffic plus the seed example. */
 export function generatedMockUpstream(settings: MockSettings, nowMs: () => number = Date.now): MockUpstream {
