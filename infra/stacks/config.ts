@@ -8,8 +8,10 @@ export const configSettings = {
   transactionsApiUrl: 'TRANSACTIONS_API_URL',
   transactionsApiKeySecretName: 'TRANSACTIONS_API_KEY_SECRET_NAME',
   ingestFrom: 'INGEST_FROM',
-  lookBackSeconds: 'LOOK_BACK_SECONDS',
   settleLagSeconds: 'SETTLE_LAG_SECONDS',
+  lateHorizonSeconds: 'LATE_HORIZON_SECONDS',
+  headLagTargetSeconds: 'HEAD_LAG_TARGET_SECONDS',
+  reconcileHours: 'RECONCILE_HOURS',
   apiRateLimit: 'API_RATE_LIMIT',
   apiBurstLimit: 'API_BURST_LIMIT',
   alarmEmail: 'ALARM_EMAIL',
@@ -27,8 +29,13 @@ const configSchema = z.object({
   transactionsApiUrl: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   transactionsApiKeySecretName: optionalText,
   ingestFrom: optionalText.pipe(z.iso.datetime({ offset: true }).or(z.iso.date()).default('2023-01-01T00:00:00Z')),
-  lookBackSeconds: z.coerce.number().int().nonnegative().default(60),
   settleLagSeconds: z.coerce.number().int().nonnegative().default(5),
+  /** Every second is checked again for late arrivals once it is this old. */
+  lateHorizonSeconds: z.coerce.number().int().positive().default(60),
+  /** The head pass gets a call while its lag is above this. */
+  headLagTargetSeconds: z.coerce.number().int().positive().default(30),
+  /** Spare calls re-read this many past hours in full (0: no reconciliation). */
+  reconcileHours: z.coerce.number().nonnegative().default(24),
   /** Steady-state requests per second the read API's stage accepts before answering 429. */
   apiRateLimit: z.coerce.number().int().positive().default(500),
   apiBurstLimit: z.coerce.number().int().positive().default(1000),

@@ -50,8 +50,10 @@ export class Ingestion extends Construct {
         TABLE_NAME: aggregates.table.tableName,
         TRANSACTIONS_API_URL: transactionsApiUrl,
         INGEST_FROM: config.ingestFrom,
-        LOOK_BACK_SECONDS: String(config.lookBackSeconds),
         SETTLE_LAG_SECONDS: String(config.settleLagSeconds),
+        LATE_HORIZON_SECONDS: String(config.lateHorizonSeconds),
+        HEAD_LAG_TARGET_SECONDS: String(config.headLagTargetSeconds),
+        RECONCILE_HOURS: String(config.reconcileHours),
         ...(config.transactionsApiKeySecretName ? { TRANSACTIONS_API_KEY_SECRET_NAME: config.transactionsApiKeySecretName } : {}),
       },
     });

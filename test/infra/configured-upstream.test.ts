@@ -50,13 +50,15 @@ describe('with a Transaction API configured', () => {
 
 describe('deployment configuration', () => {
   const context = (values: Record<string, unknown>) => (key: string) => values[key];
-  const cdkJsonDefaults = { transactionsApiUrl: '', transactionsApiKeySecretName: '', ingestFrom: '2023-01-01T00:00:00Z', lookBackSeconds: 60, settleLagSeconds: 5 };
+  const cdkJsonDefaults = { transactionsApiUrl: '', transactionsApiKeySecretName: '', ingestFrom: '2023-01-01T00:00:00Z', lateHorizonSeconds: 60, headLagTargetSeconds: 30, reconcileHours: 24, settleLagSeconds: 5 };
 
   test("cdk.json's empty strings mean: no Transaction API (deploy the mock), no API key", () => {
     expect(serviceConfigFrom(context(cdkJsonDefaults), {})).toEqual({
       ingestFrom: '2023-01-01T00:00:00Z',
-      lookBackSeconds: 60,
       settleLagSeconds: 5,
+      lateHorizonSeconds: 60,
+      headLagTargetSeconds: 30,
+      reconcileHours: 24,
       apiRateLimit: 500,
       apiBurstLimit: 1000,
     });
@@ -65,13 +67,13 @@ describe('deployment configuration', () => {
   test('an environment variable overrides its context key; an empty one does not', () => {
     const config = serviceConfigFrom(context({ ...cdkJsonDefaults, transactionsApiUrl: 'https://from-context.example' }), {
       TRANSACTIONS_API_URL: 'https://from-env.example/v1',
-      LOOK_BACK_SECONDS: '120',
+      LATE_HORIZON_SECONDS: '120',
       SETTLE_LAG_SECONDS: '',
       ALARM_EMAIL: 'oncall@example.com',
     });
     expect(config).toMatchObject({
       transactionsApiUrl: 'https://from-env.example/v1',
-      lookBackSeconds: 120,
+      lateHorizonSeconds: 120,
       settleLagSeconds: 5,
       alarmEmail: 'oncall@example.com',
     });
@@ -79,7 +81,7 @@ describe('deployment configuration', () => {
 
   test('a bad value stops the synth and names the setting and its variable', () => {
     expect(() => serviceConfigFrom(context(cdkJsonDefaults), { TRANSACTIONS_API_URL: 'ftp://nope' })).toThrow(/transactionsApiUrl \(TRANSACTIONS_API_URL\)/);
-    expect(() => serviceConfigFrom(context({ ...cdkJsonDefaults, lookBackSeconds: -1 }), {})).toThrow(/lookBackSeconds \(LOOK_BACK_SECONDS\)/);
+    expect(() => serviceConfigFrom(context({ ...cdkJsonDefaults, lateHorizonSeconds: -1 }), {})).toThrow(/lateHorizonSeconds \(LATE_HORIZON_SECONDS\)/);
     expect(() => serviceConfigFrom(context(cdkJsonDefaults), { INGEST_FROM: 'yesterday' })).toThrow(/ingestFrom \(INGEST_FROM\)/);
     expect(() => serviceConfigFrom(context(cdkJsonDefaults), { ALARM_EMAIL: 'not-an-address' })).toThrow(/alarmEmail \(ALARM_EMAIL\)/);
   });

@@ -113,8 +113,10 @@ describe('Lambda functions', () => {
       TABLE_NAME: { Ref: tableId },
       TRANSACTIONS_API_URL: { 'Fn::GetAtt': [logicalId(stack.ingestion.mockUpstream!.node.findChild('Api')), 'ApiEndpoint'] },
       INGEST_FROM: context.ingestFrom,
-      LOOK_BACK_SECONDS: String(context.lookBackSeconds),
       SETTLE_LAG_SECONDS: String(context.settleLagSeconds),
+      LATE_HORIZON_SECONDS: String(context.lateHorizonSeconds),
+      HEAD_LAG_TARGET_SECONDS: String(context.headLagTargetSeconds),
+      RECONCILE_HOURS: String(context.reconcileHours),
     });
   });
 
