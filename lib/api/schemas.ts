@@ -73,13 +73,18 @@ const count = (description: string) => z.number().int().min(0).meta({ descriptio
 
 export const ingestionStatusSchema = z
   .object({
-    watermark: z.iso.datetime().nullable().meta({ description: 'Every transaction created up to this instant (UTC) is in the aggregates; null before the first ingestion.' }),
+    watermark: z.iso.datetime().nullable().meta({ description: 'Head watermark: every transaction created up to this second (UTC) and visible when it was read is in the aggregates; null before the first ingestion.' }),
     lagSeconds: z.number().int().min(0).nullable().meta({ description: 'now − watermark, in seconds (alarm above 120); null before the first ingestion.' }),
+    verifiedWatermark: z.iso.datetime().nullable().meta({ description: 'Tail watermark: every second up to here was checked again for late arrivals, at least the late horizon (60 s) after it ended.' }),
+    verifiedLagSeconds: z.number().int().min(0).nullable().meta({ description: 'now − verifiedWatermark, in seconds (alarm above 900).' }),
+    callsLastMinute: z
+      .object({ head: count('Head pass (freshness).'), tail: count('Tail pass (late arrivals).'), reconcile: count('Reconciliation (full re-read of old seconds).') })
+      .strict()
+      .meta({ description: 'Upstream calls in the last 60 s, per pass (at most 5 in all).' }),
     lastTick: z
       .object({
         at: z.iso.datetime().meta({ description: 'When the last ingestion tick finished.' }),
-        outcome: z.enum(tickOutcomes).meta({ description: 'What the last tick did.' }),
-        error: z.string().optional().meta({ description: 'The last failed upstream call, kept until a page is applied again.' }),
+        outcome: z.enum(tickOutcomes).meta({ description: 'What the last tick did (the failure itself is in the logs and metrics, not shown publicly).' }),
       })
       .strict()
       .nullable()
@@ -92,6 +97,12 @@ export const ingestionStatusSchema = z
         duplicates: count('Transactions received again and ignored (exactly once).'),
         quarantined: count('Malformed items kept aside with their reason.'),
         failedCalls: count('Upstream calls that failed (429, 5xx, timeout, garbage).'),
+        headCalls: count('Usable calls of the head pass.'),
+        tailCalls: count('Usable calls of the tail pass.'),
+        reconcileCalls: count('Usable calls of reconciliation.'),
+        lateApplied: count('Transactions applied by the tail or reconciliation: late arrivals the head had not seen.'),
+        contradictoryMeta: count('Pages whose meta contradicted the items they held.'),
+        cappedRetryAfter: count('Retry-After values above 2 budget windows, shortened to that.'),
       })
       .strict()
       .meta({ description: 'Lifetime counters of ingestion; all 0 before the first ingestion.' }),

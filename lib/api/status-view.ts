@@ -1,16 +1,29 @@
+import { passes } from '../core/ingestion-position';
+import { zeroCounters } from '../store/item-shapes';
 import type { IngestionStatus } from '../store/read-store';
 import type { IngestionStatusBody } from './schemas';
 
-const zeroCounters = { calls: 0, fetched: 0, applied: 0, duplicates: 0, quarantined: 0, failedCalls: 0 };
+const lagOf = (iso: string | undefined, nowMs: number): { at: string | null; lag: number | null } => {
+  const ms = iso === undefined ? Number.NaN : Date.parse(iso);
+  return Number.isNaN(ms) ? { at: null, lag: null } : { at: new Date(ms).toISOString(), lag: Math.max(0, Math.floor((nowMs - ms) / 1000)) };
+};
 
-/** The body of GET /status at `nowMs`: nulls and zeros before any ingestion, lag never negative. */
+/** The body of GET /status at `nowMs`: nulls and zeros before any ingestion, lags never negative. */
 export function statusView(status: IngestionStatus | undefined, nowMs: number): IngestionStatusBody {
-  if (!status) return { watermark: null, lagSeconds: null, lastTick: null, counters: { ...zeroCounters } };
-  const watermarkMs = Date.parse(status.watermark);
+  const callsLastMinute = { head: 0, tail: 0, reconcile: 0 };
+  if (!status) {
+    return { watermark: null, lagSeconds: null, verifiedWatermark: null, verifiedLagSeconds: null, callsLastMinute, lastTick: null, counters: zeroCounters() };
+  }
+  for (const call of status.recentCalls) if (nowMs - call.atMs < 60_000 && passes.includes(call.pass)) callsLastMinute[call.pass] += 1;
+  const head = lagOf(status.watermark, nowMs);
+  const tail = lagOf(status.verifiedWatermark, nowMs);
   return {
-    watermark: Number.isNaN(watermarkMs) ? null : new Date(watermarkMs).toISOString(),
-    lagSeconds: Number.isNaN(watermarkMs) ? null : Math.max(0, Math.floor((nowMs - watermarkMs) / 1000)),
+    watermark: head.at,
+    lagSeconds: head.lag,
+    verifiedWatermark: tail.at,
+    verifiedLagSeconds: tail.lag,
+    callsLastMinute,
     lastTick: status.lastTick ?? null,
-    counters: { ...status.counters },
+    counters: { ...zeroCounters(), ...status.counters },
   };
 }

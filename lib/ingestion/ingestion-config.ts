@@ -1,7 +1,10 @@
 import * as z from 'zod';
 import { upstreamContract } from '../core/upstream-contract';
 import type { CallBudget } from '../store/call-slots';
-import type { IngestionSettings } from '../core/window-plan';
+import type { IngestionSettings } from '../core/ingestion-position';
+
+/** Seconds between ticks: one call slot per tick (the contract's window over its calls). */
+const TICK_SECONDS = upstreamContract.windowSeconds / upstreamContract.callsPerWindow;
 
 const positiveNumber = (fallback: number) => z.coerce.number().nonnegative().default(fallback);
 
@@ -10,8 +13,10 @@ const environmentSchema = z.object({
   TRANSACTIONS_API_URL: z.url(),
   TRANSACTIONS_API_KEY_SECRET_NAME: z.string().optional().transform((name) => name || undefined),
   INGEST_FROM: z.iso.datetime({ offset: true }).or(z.iso.date()).default('2023-01-01T00:00:00Z'),
-  LOOK_BACK_SECONDS: positiveNumber(60),
   SETTLE_LAG_SECONDS: positiveNumber(5),
+  LATE_HORIZON_SECONDS: z.coerce.number().positive().default(60),
+  HEAD_LAG_TARGET_SECONDS: z.coerce.number().positive().default(30),
+  RECONCILE_HOURS: positiveNumber(24),
   UPSTREAM_TIMEOUT_MS: positiveNumber(5000),
   MARKER_TTL_DAYS: positiveNumber(7),
   APPLY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
@@ -29,11 +34,22 @@ export interface IngestionConfig {
   applyConcurrency: number;
   budget: CallBudget;
   defaultBackoffMs: number;
+  maxRetryAfterMs: number;
 }
+
+/** A day short of the markers' TTL: nothing older is ever re-read (its markers may be gone, it would count twice). */
+export const markerSafeSeconds = (markerTtlDays: number): number => Math.max(0, markerTtlDays - 1) * 86_400;
 
 /** Reads and checks the fetch function's environment; a bad value fails loudly at cold start. */
 export function ingestionConfigFrom(environment: NodeJS.ProcessEnv): IngestionConfig {
   const env = environmentSchema.parse(environment);
+  if (env.HEAD_LAG_TARGET_SECONDS < env.SETTLE_LAG_SECONDS + 2 * TICK_SECONDS) {
+    // Below that a quiet upstream would still get a call on most ticks (head and tail alternating), leaving reconciliation none.
+    throw new Error(`HEAD_LAG_TARGET_SECONDS ${env.HEAD_LAG_TARGET_SECONDS} must be at least SETTLE_LAG_SECONDS + ${2 * TICK_SECONDS} (two ticks)`);
+  }
+  if (env.RECONCILE_HOURS * 3600 > markerSafeSeconds(env.MARKER_TTL_DAYS)) {
+    throw new Error(`RECONCILE_HOURS ${env.RECONCILE_HOURS} reaches past the markers' safe age (MARKER_TTL_DAYS ${env.MARKER_TTL_DAYS} minus a day)`);
+  }
   const scale = env.TIME_SCALE;
   const windowMs = (upstreamContract.windowSeconds * 1000) / scale;
   return {
@@ -42,8 +58,11 @@ export function ingestionConfigFrom(environment: NodeJS.ProcessEnv): IngestionCo
     apiKeySecretName: env.TRANSACTIONS_API_KEY_SECRET_NAME,
     settings: {
       ingestFrom: new Date(env.INGEST_FROM).toISOString(),
-      lookBackSeconds: env.LOOK_BACK_SECONDS,
       settleLagSeconds: env.SETTLE_LAG_SECONDS,
+      lateHorizonSeconds: env.LATE_HORIZON_SECONDS,
+      headLagTargetSeconds: env.HEAD_LAG_TARGET_SECONDS,
+      reconcileSeconds: env.RECONCILE_HOURS * 3600,
+      markerSafeSeconds: markerSafeSeconds(env.MARKER_TTL_DAYS),
     },
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     markerTtlSeconds: env.MARKER_TTL_DAYS * 86_400,
@@ -59,5 +78,6 @@ export function ingestionConfigFrom(environment: NodeJS.ProcessEnv): IngestionCo
       maxWaitMs: 3000 / scale,
     },
     defaultBackoffMs: windowMs / upstreamContract.callsPerWindow,
+    maxRetryAfterMs: 2 * windowMs,
   };
 }

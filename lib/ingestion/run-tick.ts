@@ -1,17 +1,20 @@
+import { createHash } from 'node:crypto';
 import { distinctTransactions } from '../core/aggregate';
+import { planCall } from '../core/call-plan';
+import { epochSecond, initialPosition, secondIso, type IngestionSettings, type Pass } from '../core/ingestion-position';
 import { stringifyLossless } from '../core/lossless-json';
+import { positionAfterPage } from '../core/page-outcome';
 import { validatePage } from '../core/transaction';
-import { secondsBetween } from '../core/upstream-time';
-import { initialPosition, planNextCall, positionAfterPage, type IngestionSettings } from '../core/window-plan';
+import { contradictoryMeta } from '../core/upstream-page';
 import type { AggregateWriter } from '../store/aggregate-writer';
 import type { CallSlots } from '../store/call-slots';
-import type { CursorState, CursorStore, PendingPage } from '../store/cursor-store';
+import { withCall, type CursorState, type CursorStore, type PendingPage } from '../store/cursor-store';
 import type { TickOutcome } from '../store/item-shapes';
 import type { QuarantineStore } from '../store/quarantine-store';
 import { UpstreamCallError, type TransactionSource } from '../upstream/transaction-api-client';
 
-/** Keeps a page of even 1000 huge malformed records within DynamoDB's 400 KB item limit. */
-const QUARANTINED_RAW_CHARS = 1024;
+/** Keeps a page of even 1000 huge malformed records within DynamoDB's limits: an excerpt plus a hash of the whole. */
+const QUARANTINED_RAW_CHARS = 512;
 
 export interface TickDependencies {
   /** A tick never rewinds: that is an operator's command (infra/ops/rewind-ingestion.ts). */
@@ -26,17 +29,24 @@ export interface TickDependencies {
   holder: string;
   /** Pause after a 429 that gave no Retry-After. */
   defaultBackoffMs: number;
+  /** The longest Retry-After honoured (2 budget windows): a longer one would stop ingestion for its whole length. */
+  maxRetryAfterMs: number;
 }
 
 export interface TickReport {
   outcome: TickOutcome;
+  /** The pass the call served, when a call was made. */
+  pass?: Pass;
   fetched: number;
   applied: number;
   duplicates: number;
   quarantined: number;
-  /** now − watermark, after the tick. */
+  /** now − head watermark, after the tick. */
   lagSeconds: number;
+  /** now − verified watermark (the tail's), after the tick. */
+  verifiedLagSeconds: number;
   watermark: string;
+  verifiedWatermark: string;
   window?: { start: string; end: string; page: number };
   error?: string;
   /** The upstream's HTTP status when the call failed with one (401/403 make the handler re-read its key). */
@@ -45,16 +55,13 @@ export interface TickReport {
 
 /**
  * One tick: at most one upstream call. Finish a stored page if one is waiting (a previous
- * attempt crashed after fetching it); otherwise plan the next call, claim a call slot, fetch,
- * store the page, apply it exactly once, and only then move the cursor.
+ * attempt crashed after fetching it); otherwise plan the next call (which pass, which span),
+ * claim a call slot, fetch, store the page, apply it exactly once, and only then move the passes.
  */
 export async function runTick(deps: TickDependencies): Promise<TickReport> {
   const nowIso = () => new Date(deps.nowMs()).toISOString();
   const state = (await deps.cursor.load()) ?? (await deps.cursor.create(initialPosition(deps.settings), nowIso()));
-  const quiet = (outcome: TickOutcome, error?: string): TickReport => ({
-    outcome, fetched: 0, applied: 0, duplicates: 0, quarantined: 0, error,
-    watermark: state.position.watermark, lagSeconds: secondsBetween(state.position.watermark, deps.nowMs()),
-  });
+  const quiet = (outcome: TickOutcome, error?: string): TickReport => ({ outcome, fetched: 0, applied: 0, duplicates: 0, quarantined: 0, error, ...standing(state, deps.nowMs()) });
 
   if (state.pending) return applyAndCheckpoint(deps, state, state.pending, 'reapplied');
 
@@ -62,7 +69,7 @@ export async function runTick(deps: TickDependencies): Promise<TickReport> {
     await deps.cursor.recordOutcome('backing-off', nowIso());
     return quiet('backing-off');
   }
-  const plan = planNextCall(state.position, deps.nowMs(), deps.settings);
+  const plan = planCall(state.position, deps.nowMs(), deps.settings);
   if (plan.kind === 'idle') {
     await deps.cursor.recordOutcome('idle', nowIso());
     return quiet('idle');
@@ -73,28 +80,50 @@ export async function runTick(deps: TickDependencies): Promise<TickReport> {
     return quiet('budget-exhausted');
   }
 
+  const window = { start: secondIso(plan.span.start), end: secondIso(plan.span.end) };
+  const fetchedAtMs = deps.nowMs();
   let page;
   try {
-    page = await deps.source.fetchPage(plan.window, plan.page);
+    page = await deps.source.fetchPage(window, plan.page);
   } catch (error) {
     if (!(error instanceof UpstreamCallError)) throw error;
-    const outcome: TickOutcome = error.kind === 'rate-limited' ? 'rate-limited' : 'upstream-error';
-    const notBefore = error.kind === 'rate-limited' ? deps.nowMs() + (error.retryAfterMs ?? deps.defaultBackoffMs) : undefined;
-    await deps.cursor.recordOutcome(outcome, nowIso(), { error: `${error.kind}: ${error.message}`, notBefore, failedCall: true });
-    return { ...quiet(outcome, `${error.kind}: ${error.message}`), ...(error.status === undefined ? {} : { upstreamStatus: error.status }) };
+    return failedCall(deps, state, plan.pass, error, quiet);
   }
 
   const { transactions, quarantined } = validatePage(page.records);
   const pending: PendingPage = {
-    window: plan.window,
+    pass: plan.pass,
+    span: plan.span,
     page: plan.page,
+    window,
+    fetchedAtMs,
     meta: page.meta,
+    seconds: page.records.map(createdAtSecond),
     fetched: page.records.length,
     transactions,
-    quarantined: quarantined.map(({ index, reason, raw }) => ({ index, reason, raw: stringifyLossless(raw).slice(0, QUARANTINED_RAW_CHARS) })),
+    quarantined: quarantined.map(({ index, reason, raw }) => {
+      const text = stringifyLossless(raw);
+      return { index, reason, raw: text.slice(0, QUARANTINED_RAW_CHARS), rawSha256: createHash('sha256').update(text).digest('hex') };
+    }),
+    contradiction: contradictoryMeta(page.records.length, plan.page, page.meta),
   };
   if (!(await deps.cursor.savePending(state.sequence, pending))) return quiet('conflict');
   return applyAndCheckpoint(deps, state, pending, 'applied');
+}
+
+async function failedCall(deps: TickDependencies, state: CursorState, pass: Pass, error: UpstreamCallError, quiet: (outcome: TickOutcome, error?: string) => TickReport): Promise<TickReport> {
+  const outcome: TickOutcome = error.kind === 'rate-limited' ? 'rate-limited' : 'upstream-error';
+  const asked = error.retryAfterMs;
+  const capped = asked !== undefined && asked > deps.maxRetryAfterMs;
+  const waitMs = error.kind === 'rate-limited' ? Math.min(asked ?? deps.defaultBackoffMs, deps.maxRetryAfterMs) : undefined;
+  const message = `${error.kind}: ${error.message}${capped ? ` (Retry-After ${Math.round(asked / 1000)} s capped to ${Math.round(deps.maxRetryAfterMs / 1000)} s)` : ''}`;
+  await deps.cursor.recordOutcome(outcome, new Date(deps.nowMs()).toISOString(), {
+    error: message,
+    notBefore: waitMs === undefined ? undefined : deps.nowMs() + waitMs,
+    counters: { failedCalls: 1, ...(capped ? { cappedRetryAfter: 1 } : {}) },
+    recentCalls: withCall(state.recentCalls, { atMs: deps.nowMs(), pass, ok: false }),
+  });
+  return { ...quiet(outcome, message), pass, ...(error.status === undefined ? {} : { upstreamStatus: error.status }) };
 }
 
 async function applyAndCheckpoint(deps: TickDependencies, state: CursorState, pending: PendingPage, outcome: TickOutcome): Promise<TickReport> {
@@ -102,18 +131,46 @@ async function applyAndCheckpoint(deps: TickDependencies, state: CursorState, pe
   await deps.quarantine.keep(state.sequence, pending.quarantined, pending, nowIso);
   const { distinct, repeated } = distinctTransactions(pending.transactions);
   const { applied, duplicates } = await deps.aggregates.apply(state.sequence, distinct);
-  const next = positionAfterPage(state.position, pending, pending.meta);
-  const counters = { calls: 1, fetched: pending.fetched, applied, duplicates: duplicates + repeated, quarantined: pending.quarantined.length };
-  const moved = await deps.cursor.checkpoint(state.sequence, next, counters, outcome, nowIso);
-  const base = moved ? next : state.position;
+  const next = positionAfterPage(state.position, pending, deps.settings);
+  const counters = {
+    calls: 1,
+    [`${pending.pass}Calls`]: 1,
+    fetched: pending.fetched,
+    applied,
+    duplicates: duplicates + repeated,
+    quarantined: pending.quarantined.length,
+    lateApplied: pending.pass === 'head' ? 0 : applied,
+    contradictoryMeta: pending.contradiction ? 1 : 0,
+  };
+  const recentCalls = withCall(state.recentCalls, { atMs: pending.fetchedAtMs, pass: pending.pass, ok: true });
+  const moved = await deps.cursor.checkpoint(state.sequence, next, { counters, outcome, nowIso, recentCalls });
   return {
     outcome: moved ? outcome : 'conflict',
+    pass: pending.pass,
     fetched: pending.fetched,
     applied,
     duplicates: counters.duplicates,
     quarantined: counters.quarantined,
-    watermark: base.watermark,
-    lagSeconds: secondsBetween(base.watermark, deps.nowMs()),
-    window: { start: pending.window.start, end: pending.window.end, page: pending.page },
+    ...standing(moved ? { position: next } : state, deps.nowMs()),
+    window: { ...pending.window, page: pending.page },
+    ...(pending.contradiction ? { error: `contradictory meta: ${pending.contradiction}` } : {}),
   };
+}
+
+function standing({ position }: Pick<CursorState, 'position'>, nowMs: number) {
+  const now = epochSecond(nowMs);
+  return {
+    watermark: secondIso(position.head),
+    verifiedWatermark: secondIso(position.verified),
+    lagSeconds: Math.max(0, now - position.head),
+    verifiedLagSeconds: Math.max(0, now - position.verified),
+  };
+}
+
+/** The createdAt second of a raw record, when it has a usable one (valid or not otherwise). */
+function createdAtSecond(raw: unknown): number | null {
+  const createdAt = (raw as { createdAt?: unknown } | null)?.createdAt;
+  if (typeof createdAt !== 'string') return null;
+  const ms = Date.parse(createdAt);
+  return Number.isNaN(ms) ? null : epochSecond(ms);
 }

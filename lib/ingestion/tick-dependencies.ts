@@ -42,5 +42,6 @@ export function tickDependencies(
     nowMs: clock.nowMs,
     holder: options.holder,
     defaultBackoffMs: config.defaultBackoffMs,
+    maxRetryAfterMs: config.maxRetryAfterMs,
   };
 }

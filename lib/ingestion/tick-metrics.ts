@@ -1,13 +1,18 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { TickReport } from './run-tick';
 
-/** One tick's figures as CloudWatch metrics (the lag alarm and the dashboard read these). */
+/** One tick's figures as CloudWatch metrics (the lag alarms and the dashboard read these). */
 export function publishTickMetrics(metrics: Metrics, report: TickReport): void {
   metrics.addMetric('IngestionLagSeconds', MetricUnit.Seconds, report.lagSeconds);
+  metrics.addMetric('VerifiedLagSeconds', MetricUnit.Seconds, report.verifiedLagSeconds);
   metrics.addMetric('Fetched', MetricUnit.Count, report.fetched);
   metrics.addMetric('Applied', MetricUnit.Count, report.applied);
   metrics.addMetric('Duplicates', MetricUnit.Count, report.duplicates);
   metrics.addMetric('Quarantined', MetricUnit.Count, report.quarantined);
+  metrics.addMetric('HeadCalls', MetricUnit.Count, report.pass === 'head' ? 1 : 0);
+  metrics.addMetric('TailCalls', MetricUnit.Count, report.pass === 'tail' ? 1 : 0);
+  metrics.addMetric('ReconcileCalls', MetricUnit.Count, report.pass === 'reconcile' ? 1 : 0);
+  metrics.addMetric('LateApplied', MetricUnit.Count, report.pass && report.pass !== 'head' ? report.applied : 0);
   const failed = report.outcome === 'rate-limited' || report.outcome === 'upstream-error';
   metrics.addMetric('UpstreamCallFailed', MetricUnit.Count, failed ? 1 : 0);
   metrics.publishStoredMetrics();

@@ -38,7 +38,8 @@ const error = (status: number, message: string, title: string, headers?: Record<
 
 /**
  * The Transaction API: GET /transactions pages the dataset in (createdAt, id) order, 1000 per
- * page, with inclusive second bounds; nothing created after "now" is visible. Over the rate
+ * page, with inclusive second bounds; nothing created after "now" is visible, nor a late arrival
+ * before it arrives. Over the rate
  * limit it answers 429 with Retry-After (seconds).
  */
 export function createMockTransactionApi(options: MockTransactionApiOptions): MockTransactionApi {
@@ -61,8 +62,8 @@ export function createMockTransactionApi(options: MockTransactionApiOptions): Mo
 
     const { fromMs, page } = parsed.query;
     const toMs = Math.min(parsed.query.toMs, now);
-    const totalItems = options.dataset.count(fromMs, toMs);
-    const items = options.dataset.slice(fromMs, toMs, (page - 1) * pageSize, pageSize).map((item) => item.record);
+    const totalItems = options.dataset.count(fromMs, toMs, now);
+    const items = options.dataset.slice(fromMs, toMs, (page - 1) * pageSize, pageSize, now).map((item) => item.record);
     return json(200, {
       items,
       meta: { totalItems, itemCount: items.length, itemsPerPage: pageSize, totalPages: Math.ceil(totalItems / pageSize), currentPage: page },

@@ -1,66 +1,132 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { PageMeta, Window, CursorPosition } from '../core/window-plan';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { emptyLedger } from '../core/second-ledger';
+import { epochSecond, rewoundPosition, secondIso, type IngestionPosition } from '../core/ingestion-position';
+import type { ReceivedPage } from '../core/page-outcome';
 import type { Transaction } from '../core/transaction';
-import type { CursorItem, IngestionCounters, TickOutcome } from './item-shapes';
+import { upstreamContract } from '../core/upstream-contract';
+import type { Window } from '../core/upstream-page';
+import { zeroCounters, type CursorItem, type IngestionCounters, type PendingChunkItem, type RecentCall, type TickOutcome } from './item-shapes';
 import { keys } from './table-schema';
 import { isConditionalCheckFailure, type StoreContext } from './store-context';
 
 /** A fetched page, validated, stored before it is applied so a retry never calls upstream again. */
-export interface PendingPage {
+export interface PendingPage extends ReceivedPage {
   window: Window;
-  page: number;
-  meta: PageMeta;
   /** Records received (valid or not). */
   fetched: number;
   transactions: Transaction[];
-  quarantined: { index: number; reason: string; raw: string }[];
+  quarantined: { index: number; reason: string; raw: string; rawSha256: string }[];
+  /** Set when the page's meta contradicted its records. */
+  contradiction?: string;
 }
 
 export interface CursorState {
   sequence: number;
-  position: CursorPosition;
+  position: IngestionPosition;
   pending?: PendingPage;
   notBefore?: number;
+  recentCalls: RecentCall[];
 }
 
-export type CounterDelta = Omit<IngestionCounters, 'failedCalls'>;
+export type CounterDelta = Partial<IngestionCounters>;
 
-export const zeroCounters = (): IngestionCounters => ({ calls: 0, fetched: 0, applied: 0, duplicates: 0, quarantined: 0, failedCalls: 0 });
+export interface Checkpoint {
+  counters: CounterDelta;
+  outcome: TickOutcome;
+  nowIso: string;
+  recentCalls: RecentCall[];
+}
 
 export interface CursorStore {
   load(): Promise<CursorState | undefined>;
   /** Creates the cursor if absent; returns whatever cursor exists afterwards. */
-  create(position: CursorPosition, nowIso: string): Promise<CursorState>;
+  create(position: IngestionPosition, nowIso: string): Promise<CursorState>;
   /** False when another tick moved the cursor or stored a page first. */
   savePending(sequence: number, pending: PendingPage): Promise<boolean>;
-  /** Moves the cursor past the applied page, atomically with its counters. False on a lost race. */
-  checkpoint(sequence: number, next: CursorPosition, counters: CounterDelta, outcome: TickOutcome, nowIso: string): Promise<boolean>;
+  /** Moves the passes past the applied page, atomically with its counters. False on a lost race. */
+  checkpoint(sequence: number, next: IngestionPosition, checkpoint: Checkpoint): Promise<boolean>;
   /** Records a tick that moved nothing (idle, budget, failed call). */
-  recordOutcome(outcome: TickOutcome, nowIso: string, details?: { error?: string; notBefore?: number; failedCall?: boolean }): Promise<void>;
+  recordOutcome(outcome: TickOutcome, nowIso: string, details?: { error?: string; notBefore?: number; counters?: CounterDelta; recentCalls?: RecentCall[] }): Promise<void>;
   /**
-   * Moves the watermark back so the next window re-reads from there (replay). Bumps the sequence,
-   * so a tick that read the cursor before cannot store or checkpoint over it. Refused while a
-   * fetched page waits to be applied, or when the watermark is not later than `watermark`.
+   * Moves every pass back so the next ticks re-read from `watermark` on (replay). Bumps the
+   * sequence, so a tick that read the cursor before cannot store or checkpoint over it. Refused
+   * while a fetched page waits to be applied, or when the head is not later than `watermark`.
    */
   rewind(watermark: string, nowIso: string): Promise<RewindResult>;
 }
 
 export type RewindResult = { rewound: true; from: string; to: string } | { rewound: false; reason: 'no-cursor' | 'pending-page' | 'not-later'; watermark?: string };
 
+/** A chunk stays well under DynamoDB's 400 KB item limit; a transaction holds 100 items and 4 MB. */
+const CHUNK_BYTES = 300_000;
+const PENDING_TTL_SECONDS = 2 * 86_400;
+/** How many recent calls the cursor remembers (a minute holds five). */
+export const RECENT_CALLS = 12;
+
+const encode = (value: unknown): Uint8Array => gzipSync(JSON.stringify(value));
+const decode = <T>(bytes: Uint8Array): T => JSON.parse(gunzipSync(bytes).toString('utf8')) as T;
+
+const watermarkAttributes = (position: IngestionPosition) => ({
+  watermark: secondIso(position.head),
+  verifiedWatermark: secondIso(position.verified),
+  reconciledWatermark: secondIso(position.reconciled),
+});
+
 export function createCursorStore({ document, tableName }: StoreContext): CursorStore {
   const Key = keys.cursor();
 
+  const loadPending = async (sequence: number, chunks: number): Promise<PendingPage> => {
+    const prefix = keys.pendingChunk(sequence, 0).sk.slice(0, -3);
+    const parts: Uint8Array[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await document.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': Key.pk, ':prefix': prefix },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of (page.Items ?? []) as PendingChunkItem[]) parts.push(item.data);
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    if (parts.length !== chunks) throw new Error(`pending page ${sequence}: ${parts.length} of ${chunks} chunks found`);
+    return decode<PendingPage>(Buffer.concat(parts));
+  };
+
   const load = async (): Promise<CursorState | undefined> => {
     const { Item } = await document.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }));
-    return Item ? toState(Item as CursorItem) : undefined;
+    if (!Item) return undefined;
+    const item = Item as CursorItem;
+    const sequence = Number(item.sequence);
+    const chunks = Number(item.pendingChunks ?? 0);
+    return {
+      sequence,
+      position: item.position ? decode<IngestionPosition>(item.position) : positionFromWatermark(item.watermark),
+      pending: chunks > 0 ? await loadPending(sequence, chunks) : undefined,
+      notBefore: item.notBefore === undefined ? undefined : Number(item.notBefore),
+      recentCalls: (item.recentCalls ?? []).map((call) => ({ atMs: Number(call.atMs), pass: call.pass, ok: Boolean(call.ok) })),
+    };
+  };
+
+  const counterUpdates = (counters: CounterDelta, names: Record<string, string>, values: Record<string, unknown>): string[] => {
+    names['#counters'] = 'counters';
+    values[':zero'] = 0;
+    return Object.entries(counters).map(([name, delta]) => {
+      names[`#${name}`] = name;
+      values[`:${name}`] = delta;
+      return `#counters.#${name} = if_not_exists(#counters.#${name}, :zero) + :${name}`;
+    });
   };
 
   return {
     load,
 
     async create(position, nowIso) {
-      const item: CursorItem = { ...Key, sequence: 0, watermark: position.watermark, counters: zeroCounters(), lastTickAt: nowIso };
+      const item: CursorItem = { ...Key, sequence: 0, ...watermarkAttributes(position), position: encode(position), counters: zeroCounters(), lastTickAt: nowIso, recentCalls: [] };
       try {
         await document.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
       } catch (error) {
@@ -72,52 +138,59 @@ export function createCursorStore({ document, tableName }: StoreContext): Cursor
     },
 
     async savePending(sequence, pending) {
+      const bytes = encode(pending);
+      const chunks: PendingChunkItem[] = [];
+      const expiresAt = epochSecond(pending.fetchedAtMs) + PENDING_TTL_SECONDS;
+      for (let offset = 0, n = 0; offset < bytes.length; offset += CHUNK_BYTES, n++) {
+        chunks.push({ ...keys.pendingChunk(sequence, n), data: bytes.subarray(offset, offset + CHUNK_BYTES), expiresAt });
+      }
       try {
         await document.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key,
-            UpdateExpression: 'SET #pendingPage = :pending',
-            ConditionExpression: '#sequence = :sequence AND attribute_not_exists(#pendingPage)',
-            ExpressionAttributeNames: { '#pendingPage': 'pendingPage', '#sequence': 'sequence' },
-            ExpressionAttributeValues: { ':pending': gzipSync(JSON.stringify(pending)), ':sequence': sequence },
+          new TransactWriteCommand({
+            TransactItems: [
+              ...chunks.map((Item) => ({ Put: { TableName: tableName, Item: { ...Item } } })),
+              {
+                Update: {
+                  TableName: tableName,
+                  Key,
+                  UpdateExpression: 'SET #pendingChunks = :chunks',
+                  ConditionExpression: '#sequence = :sequence AND attribute_not_exists(#pendingChunks)',
+                  ExpressionAttributeNames: { '#pendingChunks': 'pendingChunks', '#sequence': 'sequence' },
+                  ExpressionAttributeValues: { ':chunks': chunks.length, ':sequence': sequence },
+                },
+              },
+            ],
           }),
         );
         return true;
       } catch (error) {
-        if (isConditionalCheckFailure(error)) return false;
+        if ((error as { name?: string }).name === 'TransactionCanceledException') return false;
         throw error;
       }
     },
 
-    async checkpoint(sequence, next, counters, outcome, nowIso) {
+    async checkpoint(sequence, next, { counters, outcome, nowIso, recentCalls }) {
       const names: Record<string, string> = {
-        '#sequence': 'sequence', '#watermark': 'watermark', '#pendingPage': 'pendingPage', '#lastError': 'lastError',
-        '#lastTickAt': 'lastTickAt', '#lastOutcome': 'lastOutcome', '#notBefore': 'notBefore', '#counters': 'counters',
-        '#windowStart': 'windowStart', '#windowEnd': 'windowEnd', '#page': 'page',
+        '#sequence': 'sequence', '#watermark': 'watermark', '#verifiedWatermark': 'verifiedWatermark', '#reconciledWatermark': 'reconciledWatermark',
+        '#position': 'position', '#pendingChunks': 'pendingChunks', '#lastError': 'lastError', '#lastTickAt': 'lastTickAt',
+        '#lastOutcome': 'lastOutcome', '#notBefore': 'notBefore', '#recentCalls': 'recentCalls',
       };
+      const marks = watermarkAttributes(next);
       const values: Record<string, unknown> = {
-        ':sequence': sequence, ':next': sequence + 1, ':watermark': next.watermark, ':now': nowIso, ':outcome': outcome,
+        ':sequence': sequence, ':next': sequence + 1, ':watermark': marks.watermark, ':verified': marks.verifiedWatermark,
+        ':reconciled': marks.reconciledWatermark, ':position': encode(next), ':now': nowIso, ':outcome': outcome, ':recentCalls': recentCalls,
       };
-      const sets = ['#sequence = :next', '#watermark = :watermark', '#lastTickAt = :now', '#lastOutcome = :outcome'];
-      const removes = ['#pendingPage', '#lastError', '#notBefore'];
-      for (const [name, delta] of Object.entries(counters)) {
-        names[`#${name}`] = name;
-        values[`:${name}`] = delta;
-        sets.push(`#counters.#${name} = #counters.#${name} + :${name}`);
-      }
-      if (next.window) {
-        Object.assign(values, { ':windowStart': next.window.start, ':windowEnd': next.window.end, ':page': next.window.page });
-        sets.push('#windowStart = :windowStart', '#windowEnd = :windowEnd', '#page = :page');
-      } else {
-        removes.push('#windowStart', '#windowEnd', '#page');
-      }
+      const sets = [
+        '#sequence = :next', '#watermark = :watermark', '#verifiedWatermark = :verified', '#reconciledWatermark = :reconciled',
+        '#position = :position', '#lastTickAt = :now', '#lastOutcome = :outcome', '#recentCalls = :recentCalls',
+        ...counterUpdates(counters, names, values),
+      ];
       try {
         await document.send(
           new UpdateCommand({
             TableName: tableName,
             Key,
-            UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
+            UpdateExpression: `SET ${sets.join(', ')} REMOVE #pendingChunks, #lastError, #notBefore`,
             ConditionExpression: '#sequence = :sequence',
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
@@ -131,30 +204,38 @@ export function createCursorStore({ document, tableName }: StoreContext): Cursor
     },
 
     async rewind(watermark, nowIso) {
-      try {
-        const { Attributes } = await document.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key,
-            UpdateExpression: 'SET #watermark = :to, #lastTickAt = :now, #lastOutcome = :outcome ADD #sequence :one REMOVE #windowStart, #windowEnd, #page, #notBefore',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#pendingPage) AND #watermark > :to',
-            ExpressionAttributeNames: {
-              '#watermark': 'watermark', '#sequence': 'sequence', '#pendingPage': 'pendingPage', '#lastTickAt': 'lastTickAt',
-              '#lastOutcome': 'lastOutcome', '#windowStart': 'windowStart', '#windowEnd': 'windowEnd', '#page': 'page', '#notBefore': 'notBefore',
-            },
-            ExpressionAttributeValues: { ':to': watermark, ':now': nowIso, ':outcome': 'rewound', ':one': 1 },
-            ReturnValues: 'UPDATED_OLD',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        );
-        return { rewound: true, from: String(Attributes?.watermark), to: watermark };
-      } catch (error) {
-        if (!isConditionalCheckFailure(error)) throw error;
-        // The exception carries the item in DynamoDB's wire format (the document client does not unmarshall errors).
-        const old = (error as { Item?: { watermark?: { S?: string }; pendingPage?: unknown } }).Item;
-        if (!old) return { rewound: false, reason: 'no-cursor' };
-        return { rewound: false, reason: old.pendingPage === undefined ? 'not-later' : 'pending-page', watermark: old.watermark?.S };
+      const to = epochSecond(Date.parse(watermark));
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const state = await load();
+        if (!state) return { rewound: false, reason: 'no-cursor' };
+        const from = secondIso(state.position.head);
+        if (state.pending) return { rewound: false, reason: 'pending-page', watermark: from };
+        if (state.position.head <= to) return { rewound: false, reason: 'not-later', watermark: from };
+        const next = rewoundPosition(state.position, to);
+        try {
+          await document.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key,
+              UpdateExpression:
+                'SET #sequence = :next, #watermark = :watermark, #verifiedWatermark = :verified, #reconciledWatermark = :reconciled, #position = :position, #lastTickAt = :now, #lastOutcome = :outcome REMOVE #notBefore',
+              ConditionExpression: '#sequence = :sequence AND attribute_not_exists(#pendingChunks)',
+              ExpressionAttributeNames: {
+                '#sequence': 'sequence', '#watermark': 'watermark', '#verifiedWatermark': 'verifiedWatermark', '#reconciledWatermark': 'reconciledWatermark',
+                '#position': 'position', '#lastTickAt': 'lastTickAt', '#lastOutcome': 'lastOutcome', '#notBefore': 'notBefore', '#pendingChunks': 'pendingChunks',
+              },
+              ExpressionAttributeValues: {
+                ':sequence': state.sequence, ':next': state.sequence + 1, ...prefixed(watermarkAttributes(next)),
+                ':position': encode(next), ':now': nowIso, ':outcome': 'rewound',
+              },
+            }),
+          );
+          return { rewound: true, from, to: secondIso(to) };
+        } catch (error) {
+          if (!isConditionalCheckFailure(error)) throw error;
+        }
       }
+      throw new Error('the cursor kept moving while rewinding; try again');
     },
 
     async recordOutcome(outcome, nowIso, details = {}) {
@@ -171,11 +252,12 @@ export function createCursorStore({ document, tableName }: StoreContext): Cursor
         values[':notBefore'] = details.notBefore;
         sets.push('#notBefore = :notBefore');
       }
-      if (details.failedCall) {
-        Object.assign(names, { '#counters': 'counters', '#failedCalls': 'failedCalls' });
-        values[':one'] = 1;
-        sets.push('#counters.#failedCalls = #counters.#failedCalls + :one');
+      if (details.recentCalls) {
+        names['#recentCalls'] = 'recentCalls';
+        values[':recentCalls'] = details.recentCalls;
+        sets.push('#recentCalls = :recentCalls');
       }
+      if (details.counters) sets.push(...counterUpdates(details.counters, names, values));
       await document.send(
         new UpdateCommand({
           TableName: tableName,
@@ -190,15 +272,14 @@ export function createCursorStore({ document, tableName }: StoreContext): Cursor
   };
 }
 
-function toState(item: CursorItem): CursorState {
-  const position: CursorPosition = { watermark: item.watermark };
-  if (item.windowStart && item.windowEnd && item.page) {
-    position.window = { start: item.windowStart, end: item.windowEnd, page: Number(item.page) };
-  }
-  return {
-    sequence: Number(item.sequence),
-    position,
-    pending: item.pendingPage ? (JSON.parse(gunzipSync(item.pendingPage).toString('utf8')) as PendingPage) : undefined,
-    notBefore: item.notBefore === undefined ? undefined : Number(item.notBefore),
-  };
+const prefixed = (marks: ReturnType<typeof watermarkAttributes>) => ({ ':watermark': marks.watermark, ':verified': marks.verifiedWatermark, ':reconciled': marks.reconciledWatermark });
+
+/** A cursor written before the passes existed: its watermark is where all three stand. */
+function positionFromWatermark(watermark: string): IngestionPosition {
+  const second = epochSecond(Date.parse(watermark));
+  return { head: second, verified: second, reconciled: second, open: {}, ledger: emptyLedger(second + 1), density: 0, probeItems: upstreamContract.pageSize };
 }
+
+/** Keeps the newest RECENT_CALLS calls. */
+export const withCall = (calls: readonly RecentCall[], call: RecentCall): RecentCall[] => [...calls, call].slice(-RECENT_CALLS);
+

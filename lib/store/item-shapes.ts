@@ -31,12 +31,27 @@ export interface IngestionCounters {
   quarantined: number;
   /** Upstream calls that failed (429, 5xx, timeout, garbage). */
   failedCalls: number;
+  /** Usable calls per pass. */
+  headCalls: number;
+  tailCalls: number;
+  reconcileCalls: number;
+  /** Transactions the tail or reconciliation applied: late arrivals the head had not seen. */
+  lateApplied: number;
+  /** Pages whose meta contradicted what they held (see lib/core/upstream-page.ts). */
+  contradictoryMeta: number;
+  /** Retry-After values above the cap (2 budget windows) that were shortened. */
+  cappedRetryAfter: number;
 }
+
+export const zeroCounters = (): IngestionCounters => ({
+  calls: 0, fetched: 0, applied: 0, duplicates: 0, quarantined: 0, failedCalls: 0,
+  headCalls: 0, tailCalls: 0, reconcileCalls: 0, lateApplied: 0, contradictoryMeta: 0, cappedRetryAfter: 0,
+});
 
 export type TickOutcome =
   | 'applied' // a page was applied and the cursor moved
   | 'reapplied' // a stored page was applied again after a crash, without calling upstream
-  | 'idle' // nothing new to ask for yet (window not settled)
+  | 'idle' // nothing to ask for yet (head within its target lag, nothing old enough to check)
   | 'budget-exhausted' // no call slot free in the last 60 s
   | 'backing-off' // honouring Retry-After
   | 'rate-limited' // upstream said 429
@@ -44,28 +59,46 @@ export type TickOutcome =
   | 'conflict' // another tick moved the cursor first
   | 'rewound'; // an operator moved the watermark back (replay)
 
+/** One upstream call, for the calls-per-pass figures of /status. */
+export interface RecentCall {
+  atMs: number;
+  pass: 'head' | 'tail' | 'reconcile';
+  ok: boolean;
+}
+
 /** INGESTION / CURSOR: where ingestion stands, plus what /status shows. */
 export interface CursorItem {
   pk: string;
   sk: string;
   /** Increments on every checkpoint; conditional writes compare it. */
   sequence: number;
-  /** Everything up to here (UTC ISO, second resolution) is applied. */
+  /** The head watermark: everything created up to this second (inclusive, UTC ISO) was read once. */
   watermark: string;
-  /** The window being paged through, if any (UTC ISO, inclusive bounds). */
-  windowStart?: string;
-  windowEnd?: string;
-  /** Next page of the window to fetch (1-based). */
-  page?: number;
-  /** gzip(JSON) of a fetched page not yet fully applied: a retry applies it without calling upstream. */
-  pendingPage?: Uint8Array;
+  /** The tail watermark: everything up to this second was checked for late arrivals. */
+  verifiedWatermark?: string;
+  /** Everything up to this second was re-read by reconciliation. */
+  reconciledWatermark?: string;
+  /** gzip(JSON) of the whole IngestionPosition (passes, open spans, ledger). */
+  position?: Uint8Array;
+  /** Number of PENDING#<sequence>#<n> items holding a fetched page not yet fully applied. */
+  pendingChunks?: number;
   /** Epoch ms before which no upstream call is made (Retry-After). */
   notBefore?: number;
   lastTickAt?: string;
   lastOutcome?: TickOutcome;
   /** A short, safe description of the last failure. */
   lastError?: string;
+  /** The last few upstream calls (newest last). */
+  recentCalls?: RecentCall[];
   counters: IngestionCounters;
+}
+
+/** INGESTION / PENDING#<sequence>#<chunk>: a slice of gzip(JSON) of a fetched page. */
+export interface PendingChunkItem {
+  pk: string;
+  sk: string;
+  data: Uint8Array;
+  expiresAt: number;
 }
 
 /** INGESTION / CALL_SLOT#<n> */
@@ -83,8 +116,10 @@ export interface QuarantineItem {
   pk: string;
   sk: string;
   reason: string;
-  /** The raw upstream record, as JSON text (its first 1024 characters). */
+  /** The raw upstream record, as JSON text (its first characters only, see `rawSha256`). */
   raw: string;
+  /** SHA-256 of the whole raw record's JSON text, so an excerpt can be matched with the upstream's copy. */
+  rawSha256?: string;
   windowStart: string;
   windowEnd: string;
   page: number;

@@ -1,12 +1,12 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Window } from '../core/window-plan';
+import type { Window } from '../core/upstream-page';
 import type { QuarantineItem } from './item-shapes';
 import { keys } from './table-schema';
 import type { StoreContext } from './store-context';
 
 export interface QuarantineStore {
   /** Keeps malformed records of page `sequence`; keyed by position, so re-applying overwrites. */
-  keep(sequence: number, records: readonly { index: number; reason: string; raw: string }[], source: { window: Window; page: number }, nowIso: string): Promise<void>;
+  keep(sequence: number, records: readonly { index: number; reason: string; raw: string; rawSha256?: string }[], source: { window: Window; page: number }, nowIso: string): Promise<void>;
 }
 
 export function createQuarantineStore({ document, tableName }: StoreContext, sleep: (ms: number) => Promise<void>): QuarantineStore {
@@ -17,6 +17,7 @@ export function createQuarantineStore({ document, tableName }: StoreContext, sle
           ...keys.quarantine(sequence, record.index),
           reason: record.reason,
           raw: record.raw,
+          ...(record.rawSha256 ? { rawSha256: record.rawSha256 } : {}),
           windowStart: source.window.start,
           windowEnd: source.window.end,
           page: source.page,

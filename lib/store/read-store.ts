@@ -1,7 +1,7 @@
 import Big from 'big.js';
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { viewOf, type AggregateView } from '../core/aggregate';
-import type { IngestionCounters, TickOutcome } from './item-shapes';
+import { zeroCounters, type IngestionCounters, type RecentCall, type TickOutcome } from './item-shapes';
 import { sharedDocumentClient } from './dynamo-client';
 import type { StoreContext } from './store-context';
 import { keys, PAYOUT_INDEX_PARTITION, tableSchema } from './table-schema';
@@ -20,8 +20,10 @@ export interface PayoutPage {
 
 export interface IngestionStatus {
   watermark: string;
-  lastTick?: { at: string; outcome: TickOutcome; error?: string };
+  verifiedWatermark?: string;
+  lastTick?: { at: string; outcome: TickOutcome };
   counters: IngestionCounters;
+  recentCalls: RecentCall[];
 }
 
 /** What the read API asks of the table; the only read-side code that knows key shapes. */
@@ -83,26 +85,26 @@ export function createReadStore({ document, tableName }: StoreContext): ReadStor
         new GetCommand({
           TableName: tableName,
           Key: keys.cursor(),
-          // Never the pending page: it can be hundreds of KB and is nobody's business here.
-          ProjectionExpression: '#watermark, #lastTickAt, #lastOutcome, #lastError, #counters',
+          // Never the position or the error text: the ledger can be large, and the upstream's words are for the logs.
+          ProjectionExpression: '#watermark, #verifiedWatermark, #lastTickAt, #lastOutcome, #counters, #recentCalls',
           ExpressionAttributeNames: {
-            '#watermark': 'watermark', '#lastTickAt': 'lastTickAt', '#lastOutcome': 'lastOutcome', '#lastError': 'lastError', '#counters': 'counters',
+            '#watermark': 'watermark', '#verifiedWatermark': 'verifiedWatermark', '#lastTickAt': 'lastTickAt', '#lastOutcome': 'lastOutcome',
+            '#counters': 'counters', '#recentCalls': 'recentCalls',
           },
         }),
       );
       if (!Item) return undefined;
       const counters = (Item.counters ?? {}) as Record<string, unknown>;
-      const count = (name: keyof IngestionCounters): number => Number(decimalText(counters[name]));
+      const known = zeroCounters();
+      for (const name of Object.keys(known) as (keyof IngestionCounters)[]) known[name] = counters[name] === undefined ? 0 : Number(decimalText(counters[name]));
       const status: IngestionStatus = {
         watermark: String(Item.watermark),
-        counters: {
-          calls: count('calls'), fetched: count('fetched'), applied: count('applied'),
-          duplicates: count('duplicates'), quarantined: count('quarantined'), failedCalls: count('failedCalls'),
-        },
+        counters: known,
+        recentCalls: ((Item.recentCalls ?? []) as Record<string, unknown>[]).map((call) => ({ atMs: Number(decimalText(call.atMs)), pass: call.pass as RecentCall['pass'], ok: Boolean(call.ok) })),
       };
+      if (Item.verifiedWatermark !== undefined) status.verifiedWatermark = String(Item.verifiedWatermark);
       if (Item.lastTickAt !== undefined && Item.lastOutcome !== undefined) {
         status.lastTick = { at: String(Item.lastTickAt), outcome: Item.lastOutcome as TickOutcome };
-        if (Item.lastError !== undefined) status.lastTick.error = String(Item.lastError);
       }
       return status;
     },

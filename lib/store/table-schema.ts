@@ -5,7 +5,8 @@
  * Single table, string keys:
  *   USER#<userId>   AGGREGATE            the user's sums (earned, spent, payout, paidOut)
  *   USER#<userId>   TX#<transactionId>   ingestion marker: this transaction was applied (TTL)
- *   INGESTION       CURSOR               window, page, watermark, sequence, status counters
+ *   INGESTION       CURSOR               the passes' watermarks and ledger, sequence, status counters
+ *   INGESTION       PENDING#<seq>#<n>    a fetched page not yet applied, in chunks (TTL)
  *   INGESTION       CALL_SLOT#<n>        one of the 5 upstream call slots per 60 s
  *   QUARANTINE      <seq>#<index>        a malformed upstream record and its reason
  */
@@ -37,6 +38,7 @@ export const keys = {
   marker: (userId: string, transactionId: string) => ({ pk: `USER#${userId}`, sk: `TX#${transactionId}` }),
   cursor: () => ({ pk: 'INGESTION', sk: 'CURSOR' }),
   callSlot: (slot: number) => ({ pk: 'INGESTION', sk: `CALL_SLOT#${slot}` }),
+  pendingChunk: (sequence: number, chunk: number) => ({ pk: 'INGESTION', sk: `PENDING#${String(sequence).padStart(12, '0')}#${String(chunk).padStart(3, '0')}` }),
   quarantine: (sequence: number, index: number) => ({
     pk: 'QUARANTINE',
     sk: `${String(sequence).padStart(12, '0')}#${String(index).padStart(4, '0')}`,

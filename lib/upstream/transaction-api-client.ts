@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { DecimalText } from '../core/transaction';
 import { parseLossless } from '../core/lossless-json';
 import { toUpstreamTimestamp } from '../core/upstream-time';
-import type { PageMeta, Window } from '../core/window-plan';
+import type { PageMeta, Window } from '../core/upstream-page';
 
 export type UpstreamFailureKind = 'rate-limited' | 'server-error' | 'client-error' | 'timeout' | 'network' | 'not-json' | 'bad-shape';
 
@@ -23,7 +23,7 @@ export class UpstreamCallError extends Error {
 export interface TransactionPage {
   /** Raw records, numbers as DecimalText: validated one by one so one bad record spoils nothing else. */
   records: unknown[];
-  meta: PageMeta & { totalItems: number };
+  meta: PageMeta;
 }
 
 export interface TransactionSource {
@@ -38,10 +38,19 @@ export interface TransactionApiClientOptions {
   nowMs?: () => number;
 }
 
-const count = z.instanceof(DecimalText).transform((value) => Number(value.text)).pipe(z.number().int().nonnegative());
+/** A count the upstream reports; anything else in its place reads as "not reported" (meta is advice, see upstream-page.ts). */
+const count = z
+  .unknown()
+  .transform((value) => (value instanceof DecimalText ? Number(value.text) : Number.NaN))
+  .transform((value) => (Number.isSafeInteger(value) && value >= 0 ? value : undefined));
+/** Only `items` is required: the paging decisions never rest on meta alone. */
 const envelopeSchema = z.object({
   items: z.array(z.unknown()),
-  meta: z.object({ totalItems: count, itemCount: count, itemsPerPage: count, totalPages: count, currentPage: count }),
+  meta: z
+    .object({ totalItems: count, itemCount: count, itemsPerPage: count, totalPages: count, currentPage: count })
+    .partial()
+    .optional()
+    .transform((meta) => Object.fromEntries(Object.entries(meta ?? {}).filter(([, value]) => value !== undefined)) as PageMeta),
 });
 
 export function createTransactionApiClient(options: TransactionApiClientOptions): TransactionSource {

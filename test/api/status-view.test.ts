@@ -1,6 +1,7 @@
 import { statusView } from '../../lib/api/status-view';
 
-const counters = { calls: 1, fetched: 2, applied: 3, duplicates: 4, quarantined: 5, failedCalls: 6 };
+const counters = { calls: 1, fetched: 2, applied: 3, duplicates: 4, quarantined: 5, failedCalls: 6, headCalls: 1, tailCalls: 0, reconcileCalls: 0, lateApplied: 0, contradictoryMeta: 0, cappedRetryAfter: 0 };
+const zero = Object.fromEntries(Object.keys(counters).map((name) => [name, 0]));
 const at = (iso: string) => Date.parse(iso);
 
 describe('status view', () => {
@@ -8,21 +9,37 @@ describe('status view', () => {
     expect(statusView(undefined, at('2026-11-25T10:00:00Z'))).toEqual({
       watermark: null,
       lagSeconds: null,
+      verifiedWatermark: null,
+      verifiedLagSeconds: null,
+      callsLastMinute: { head: 0, tail: 0, reconcile: 0 },
       lastTick: null,
-      counters: { calls: 0, fetched: 0, applied: 0, duplicates: 0, quarantined: 0, failedCalls: 0 },
+      counters: zero,
     });
   });
 
   it('measures the lag in whole seconds from the watermark to now', () => {
-    const view = statusView({ watermark: '2026-11-25T09:57:59Z', counters }, at('2026-11-25T10:00:00.999Z'));
+    const view = statusView({ watermark: '2026-11-25T09:57:59Z', counters, recentCalls: [] }, at('2026-11-25T10:00:00.999Z'));
     expect(view).toMatchObject({ watermark: '2026-11-25T09:57:59.000Z', lagSeconds: 121, lastTick: null, counters });
   });
 
   it('never shows a negative lag when the clock is behind the watermark', () => {
-    expect(statusView({ watermark: '2026-11-25T10:00:05Z', counters }, at('2026-11-25T10:00:00Z')).lagSeconds).toBe(0);
+    expect(statusView({ watermark: '2026-11-25T10:00:05Z', counters, recentCalls: [] }, at('2026-11-25T10:00:00Z')).lagSeconds).toBe(0);
   });
 
   it('shows an unreadable watermark as null instead of failing', () => {
-    expect(statusView({ watermark: 'garbage', counters }, 0)).toMatchObject({ watermark: null, lagSeconds: null });
+    expect(statusView({ watermark: 'garbage', counters, recentCalls: [] }, 0)).toMatchObject({ watermark: null, lagSeconds: null });
+  });
+
+  it('shows the tail lag and the calls of the last 60 s per pass', () => {
+    const nowMs = at('2026-11-25T10:00:00Z');
+    const recentCalls = [
+      { atMs: nowMs - 70_000, pass: 'head' as const, ok: true },
+      { atMs: nowMs - 50_000, pass: 'head' as const, ok: true },
+      { atMs: nowMs - 38_000, pass: 'tail' as const, ok: true },
+      { atMs: nowMs - 26_000, pass: 'head' as const, ok: false },
+      { atMs: nowMs - 2_000, pass: 'reconcile' as const, ok: true },
+    ];
+    const view = statusView({ watermark: '2026-11-25T09:59:30Z', verifiedWatermark: '2026-11-25T09:58:00Z', counters, recentCalls }, nowMs);
+    expect(view).toMatchObject({ lagSeconds: 30, verifiedWatermark: '2026-11-25T09:58:00.000Z', verifiedLagSeconds: 120, callsLastMinute: { head: 2, tail: 1, reconcile: 1 } });
   });
 });

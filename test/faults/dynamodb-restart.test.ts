@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 /** Sums and cursor read from the dedicated engine, numbers as the exact decimals DynamoDB holds. */
-async function stored(store: StoreContext): Promise<{ aggregates: Map<string, AggregateSums>; cursor: Pick<CursorItem, 'sequence' | 'pendingPage' | 'counters'> }> {
+async function stored(store: StoreContext): Promise<{ aggregates: Map<string, AggregateSums>; cursor: Pick<CursorItem, 'sequence' | 'pendingChunks' | 'counters'> }> {
   const aggregates = new Map<string, AggregateSums>();
   const exact = (value: unknown) => new Big(String(value)).toFixed();
   let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -51,7 +51,7 @@ async function stored(store: StoreContext): Promise<{ aggregates: Map<string, Ag
   } while (ExclusiveStartKey);
   const { Item } = await store.document.send(new GetCommand({ TableName: store.tableName, Key: keys.cursor(), ConsistentRead: true }));
   const counters = Object.fromEntries(Object.entries((Item?.counters ?? {}) as Record<string, unknown>).map(([name, value]) => [name, Number(value)]));
-  return { aggregates, cursor: { sequence: Number(Item?.sequence), pendingPage: Item?.pendingPage as Uint8Array | undefined, counters: counters as unknown as CursorItem['counters'] } };
+  return { aggregates, cursor: { sequence: Number(Item?.sequence), pendingChunks: Item?.pendingChunks as number | undefined, counters: counters as unknown as CursorItem['counters'] } };
 }
 
 test('DynamoDB Local restarted while a tick applies a page: the page is finished without a new call, nothing lost or doubled', async () => {
@@ -89,7 +89,7 @@ test('DynamoDB Local restarted while a tick applies a page: the page is finished
   // Same port, same data directory: the half-applied page and the cursor are still there.
   engine = await startDynamoDbLocal({ port, dataDir });
   const halfway = await stored(base);
-  expect(halfway.cursor.pendingPage).toBeDefined();
+  expect(halfway.cursor.pendingChunks).toBeDefined();
   expect(halfway.cursor.sequence).toBe(0);
   expect(halfway.aggregates.size).toBeGreaterThan(0);
   expect(halfway.aggregates.size).toBeLessThan(300);
@@ -106,7 +106,7 @@ test('DynamoDB Local restarted while a tick applies a page: the page is finished
   const after = await stored(base);
   expect(normalised(after.aggregates)).toEqual(normalised(referenceAggregates(valid)));
   expect(after.cursor.counters).toMatchObject({ fetched: 2_500, applied: 2_500, duplicates: 0, quarantined: 0 });
-  expect(after.cursor.pendingPage).toBeUndefined();
+  expect(after.cursor.pendingChunks).toBeUndefined();
   base.document.destroy();
   // Two on-disk engine starts and 2,500 transactions: ~35 s beside the rest of the suite on 2 cores.
 }, 180_000);

@@ -38,9 +38,8 @@ describe('a failed upstream call moves nothing and is retried on a later tick', 
     expect(failed.outcome).toBe(failure.kind === 'rate-limited' ? 'rate-limited' : 'upstream-error');
     const after = await storedCursor(w.store);
     expect(before).toBeUndefined();
-    expect(after).toMatchObject({ sequence: 0, watermark: '2024-01-01T00:00:00.000Z', lastOutcome: failed.outcome });
-    expect(after.windowStart).toBeUndefined();
-    expect(after.pendingPage).toBeUndefined();
+    expect(after).toMatchObject({ sequence: 0, watermark: '2023-12-31T23:59:59.000Z', lastOutcome: failed.outcome });
+    expect(after.pendingChunks).toBeUndefined();
     expect(after.counters.failedCalls).toBe(1);
     expect((await storedAggregates(w.store)).size).toBe(0);
 
@@ -103,14 +102,16 @@ test('a stored page is applied again after a crash without calling the upstream 
   const crashing = { ...w.store, document: new Proxy(w.store.document, {
     get(target, property, receiver) {
       if (property !== 'send') return Reflect.get(target, property, receiver);
-      return async (command: { constructor: { name: string } }) => {
-        if (command.constructor.name === 'TransactWriteCommand') throw new Error('Lambda died');
+      return async (command: { constructor: { name: string }; input: { TransactItems?: { Update?: { Key?: { sk?: string } } }[] } }) => {
+        // Dies at the first write of the aggregates (the stored page's own transaction lands).
+        const writesAggregates = command.input.TransactItems?.some((action) => action.Update?.Key?.sk === 'AGGREGATE');
+        if (command.constructor.name === 'TransactWriteCommand' && writesAggregates) throw new Error('Lambda died');
         return target.send(command as never);
       };
     },
   }) };
   await expect(tick(w.config, crashing, w.upstream, w.clock)).rejects.toThrow('Lambda died');
-  expect((await storedCursor(w.store)).pendingPage).toBeDefined();
+  expect((await storedCursor(w.store)).pendingChunks).toBeDefined();
   w.clock.advance(12_000);
   const report = await tick(w.config, w.store, w.upstream, w.clock);
   expect(report).toMatchObject({ outcome: 'reapplied', applied: 2 });

@@ -26,19 +26,21 @@ async function ingest(records: UpstreamRecord[], ingestFrom: string, ticks: numb
   return { table, store, upstream, reports, valid };
 }
 
-test('while behind, every call asks for the next full page of one window spanning the backlog', async () => {
+test('while behind, every call brings a full page and moves the watermark: the window is split where the page ends', async () => {
   const records = Array.from({ length: 3_500 }, (_, i) =>
     upstreamRecord({ id: `t${i}`, userId: `user-${i % 300}`, createdAtMs: now - 3_600_000 + i * 1000, type: (['earned', 'spent', 'payout', 'paidOut'] as const)[i % 4], amount: `${i % 97}.${i % 10}1` }),
   );
-  const { table, store, upstream, reports, valid } = await ingest(records, '2024-06-01T10:00:00Z', 5);
-  expect(reports.map((r) => [r.outcome, r.fetched])).toEqual([['applied', 1000], ['applied', 1000], ['applied', 1000], ['applied', 500], ['applied', 0]]);
-  expect(upstream.calls.slice(0, 4).map((c) => c.page)).toEqual([1, 2, 3, 4]);
-  expect(new Set(upstream.calls.slice(0, 4).map((c) => c.window.end)).size).toBe(1);
-  // The watermark moves only when the window's last page is applied.
-  expect(reports.slice(0, 3).every((r) => r.watermark === '2024-06-01T10:00:00.000Z')).toBe(true);
-  expect(reports[3]!.watermark).toBe(upstream.calls[0]!.window.end);
+  const { table, store, upstream, reports, valid } = await ingest(records, '2024-06-01T10:00:00Z', 4);
+  expect(reports.map((r) => [r.outcome, r.pass, r.fetched])).toEqual([['applied', 'head', 1000], ['applied', 'head', 1000], ['applied', 'head', 1000], ['applied', 'head', 503]]);
+  expect(upstream.calls.map((c) => c.page)).toEqual([1, 1, 1, 1]);
+  // Each call ends its window just before the last second its page reached; the next starts at that second.
+  const watermarks = reports.map((r) => Date.parse(r.watermark));
+  expect(watermarks).toEqual([...watermarks].sort((a, b) => a - b));
+  expect(new Set(watermarks).size).toBe(4);
+  for (let i = 1; i < 4; i++) expect(Date.parse(upstream.calls[i]!.window.start)).toBe(watermarks[i - 1]! + 1000);
   expect(normalised(await storedAggregates(store))).toEqual(normalised(referenceAggregates(valid)));
-  expect((await storedCursor(store)).counters).toMatchObject({ calls: 5, fetched: 3_500, applied: 3_500, duplicates: 0 });
+  // The second a page ended in is read again by the next call: 3 items, counted once.
+  expect((await storedCursor(store)).counters).toMatchObject({ calls: 4, headCalls: 4, fetched: 3_503, applied: 3_500, duplicates: 3 });
   await table.drop();
 });
 

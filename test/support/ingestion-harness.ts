@@ -15,7 +15,6 @@ export function testConfig(tableName: string, overrides: Record<string, string> 
     TABLE_NAME: tableName,
     TRANSACTIONS_API_URL: 'http://127.0.0.1:9/unused',
     INGEST_FROM: '2024-01-01T00:00:00Z',
-    LOOK_BACK_SECONDS: '60',
     SETTLE_LAG_SECONDS: '5',
     ...overrides,
   });

@@ -1,5 +1,5 @@
 import { DecimalText, type TransactionType } from '../../lib/core/transaction';
-import type { PageMeta, Window } from '../../lib/core/window-plan';
+import type { PageMeta, Window } from '../../lib/core/upstream-page';
 import { UpstreamCallError, type TransactionPage, type TransactionSource } from '../../lib/upstream/transaction-api-client';
 
 /** A record as the upstream holds it, plus when it becomes visible (late arrivals appear after createdAt). */

@@ -1,0 +1,75 @@
+import { emptyLedger, type SecondLedger } from './second-ledger';
+import { upstreamContract } from './upstream-contract';
+
+/**
+ * Ingestion reads the upstream in three passes that share one call budget:
+ * - head: reads every second once, as soon as it is settled, for freshness;
+ * - tail: checks every second again once it is `lateHorizonSeconds` old, for late arrivals;
+ * - reconcile: re-reads every second in full once it is `reconcileSeconds` old, for what a count cannot see.
+ */
+export type Pass = 'head' | 'tail' | 'reconcile';
+export const passes: readonly Pass[] = ['head', 'tail', 'reconcile'];
+
+/** Inclusive bounds in epoch seconds. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** A span being paged through: the upstream's order could not be used to split it. */
+export interface OpenSpan extends Span {
+  page: number;
+}
+
+export interface IngestionSettings {
+  /** ISO date-time of the first second read: nothing older is asked for. */
+  ingestFrom: string;
+  /** The head reads a second once it is this old, so the upstream has settled it. */
+  settleLagSeconds: number;
+  /** The tail checks a second once it is this old: later arrivals than that are the reconciliation's. */
+  lateHorizonSeconds: number;
+  /** The head gets a call while its lag is above this; below it, the call goes to the other passes. */
+  headLagTargetSeconds: number;
+  /** Reconciliation re-reads a second once it is this old (0: off). */
+  reconcileSeconds: number;
+  /** Nothing older than this is re-read: its markers may have expired (marker TTL minus a margin). */
+  markerSafeSeconds: number;
+}
+
+export interface IngestionPosition {
+  /** Every second up to here (inclusive) was read at least once. */
+  head: number;
+  /** Every second up to here was read, or its listings counted, at least `lateHorizonSeconds` after it ended. */
+  verified: number;
+  /** Every second up to here was re-read by reconciliation (or needed none: it was old when first read). */
+  reconciled: number;
+  /** A span that has to be paged through, per pass. */
+  open: Partial<Record<Pass, OpenSpan>>;
+  /** What the head received per second after `verified` (ledger.from === verified + 1). */
+  ledger: SecondLedger;
+  /** Transactions per second the head saw lately: sizes its next window. */
+  density: number;
+  /** How many ledger listings the tail's next call spans: doubles after a match, halves after a mismatch. */
+  probeItems: number;
+}
+
+export const epochSecond = (epochMs: number): number => Math.floor(epochMs / 1000);
+export const secondIso = (second: number): string => new Date(second * 1000).toISOString();
+
+export function initialPosition(settings: IngestionSettings): IngestionPosition {
+  const before = epochSecond(Date.parse(settings.ingestFrom)) - 1;
+  return { head: before, verified: before, reconciled: before, open: {}, ledger: emptyLedger(before + 1), density: 0, probeItems: upstreamContract.pageSize };
+}
+
+/** Where a replay puts the passes: every pass re-reads from `second` on; the ledger starts afresh. */
+export function rewoundPosition(position: IngestionPosition, second: number): IngestionPosition {
+  return {
+    ...position,
+    head: second,
+    verified: second,
+    reconciled: Math.min(position.reconciled, second),
+    open: {},
+    ledger: emptyLedger(second + 1),
+    probeItems: upstreamContract.pageSize,
+  };
+}

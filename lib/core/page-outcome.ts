@@ -1,0 +1,123 @@
+import { countBetween, dropThrough, recordCounts } from './second-ledger';
+import { epochSecond, type IngestionPosition, type IngestionSettings, type OpenSpan, type Pass, type Span } from './ingestion-position';
+import { mayHaveMore, type PageMeta } from './upstream-page';
+import { upstreamContract } from './upstream-contract';
+
+/** One page as the passes need it: where each record sits in time, not what it holds. */
+export interface ReceivedPage {
+  pass: Pass;
+  span: Span;
+  page: number;
+  fetchedAtMs: number;
+  /** The createdAt second of each record received, in the upstream's order (null: a record without a usable createdAt). */
+  seconds: (number | null)[];
+  meta: PageMeta;
+}
+
+/**
+ * What one page covers. A page that may have a successor is split where its records end when
+ * they come in createdAt order (every second before the last one seen is complete, the next
+ * call starts at that second): the window ends with this very call and every call brings a
+ * full page. Otherwise (unordered records, one second holding more than a page) the span is
+ * paged through and covered only by its last page.
+ */
+export type PageCoverage = { kind: 'whole'; span: Span } | { kind: 'split'; span: Span; restFrom: number } | { kind: 'paging'; next: OpenSpan };
+
+export function pageCoverage(page: ReceivedPage): PageCoverage {
+  const { span } = page;
+  if (!mayHaveMore(page.seconds.length, page.page, page.meta)) return { kind: 'whole', span };
+  const last = lastSecondIfOrdered(page.seconds);
+  if (page.page === 1 && last !== undefined && last > span.start && last <= span.end) return { kind: 'split', span: { start: span.start, end: last - 1 }, restFrom: last };
+  return { kind: 'paging', next: { ...span, page: page.page + 1 } };
+}
+
+function lastSecondIfOrdered(seconds: readonly (number | null)[]): number | undefined {
+  let last: number | undefined;
+  for (const second of seconds) {
+    if (second === null) continue;
+    if (last !== undefined && second < last) return undefined;
+    last = second;
+  }
+  return last;
+}
+
+/** Where the passes stand once the page is fully applied. Pure: a re-applied page gives the same answer. */
+export function positionAfterPage(position: IngestionPosition, page: ReceivedPage, settings: IngestionSettings): IngestionPosition {
+  const coverage = pageCoverage(page);
+  const open = { ...position.open };
+  delete open[page.pass];
+  if (coverage.kind === 'paging') open[page.pass] = coverage.next;
+  const next = { ...position, open };
+  if (page.pass === 'head') return afterHeadPage(next, page, coverage, settings);
+  if (page.pass === 'tail') return afterTailPage(next, page, coverage);
+  if (coverage.kind === 'paging') return next;
+  return { ...next, reconciled: Math.max(position.reconciled, coverage.span.end) };
+}
+
+function afterHeadPage(position: IngestionPosition, page: ReceivedPage, coverage: PageCoverage, settings: IngestionSettings): IngestionPosition {
+  // Count what the head received per second; a record without a usable createdAt counts at the window's start.
+  const placed = page.seconds.map((second) => (second === null || second < page.span.start || second > page.span.end ? page.span.start : second));
+  const counted = coverage.kind === 'split' ? placed.filter((second) => second < coverage.restFrom) : placed;
+  const through = coverage.kind === 'split' ? coverage.span.end : page.span.end;
+  let ledger = recordCounts(position.ledger, through, counted);
+  if (coverage.kind === 'paging') return { ...position, ledger };
+
+  const head = Math.max(position.head, coverage.span.end);
+  const age = epochSecond(page.fetchedAtMs) - coverage.span.end;
+  let { verified, reconciled, density } = position;
+  // Seconds already older than the horizon when read need no second look (and none older than a reconciliation's age either).
+  if (verified === position.head && age >= settings.lateHorizonSeconds) {
+    verified = head;
+    ledger = dropThrough(ledger, head);
+  }
+  if (reconciled === position.head && age >= settings.reconcileSeconds) reconciled = head;
+  if (page.page === 1) {
+    const seen = counted.length / (coverage.span.end - coverage.span.start + 1);
+    density = density > 0 ? (density + seen) / 2 : seen;
+  }
+  return { ...position, head, verified, reconciled, ledger, density };
+}
+
+function afterTailPage(position: IngestionPosition, page: ReceivedPage, coverage: PageCoverage): IngestionPosition {
+  const { ledger } = position;
+  const { start, end } = page.span;
+  const total = page.meta.totalItems;
+  let verified = position.verified;
+  let probeItems = position.probeItems;
+  const grow = () => (probeItems = Math.min(probeItems * 2, 1_000_000));
+  const shrink = () => (probeItems = Math.max(upstreamContract.pageSize, Math.floor(probeItems / 2)));
+
+  if (coverage.kind === 'whole') {
+    // Every listing of the span was read again, whatever the counts say.
+    verified = end;
+    if (page.page === 1) (page.seconds.length === countBetween(ledger, start, end) ? grow : shrink)();
+  } else if (coverage.kind === 'split') {
+    // Re-read up to the last second seen; the rest is verified when the upstream counts what the head did.
+    const before = page.seconds.filter((second) => second !== null && second < coverage.restFrom).length;
+    if (total !== undefined && total - before === countBetween(ledger, coverage.restFrom, end)) {
+      verified = end;
+      grow();
+    } else {
+      verified = coverage.span.end;
+      if (total !== undefined) shrink();
+    }
+  } else if (page.page === 1) {
+    if (total !== undefined && total === countBetween(ledger, start, end)) {
+      verified = end;
+      grow();
+      return { ...position, open: withoutTail(position.open), verified, ledger: dropThrough(ledger, verified), probeItems };
+    }
+    if (start < end && probeItems > upstreamContract.pageSize) {
+      // Narrow first: a smaller span may be settled by one page instead of paging this one.
+      shrink();
+      return { ...position, open: withoutTail(position.open), probeItems };
+    }
+  }
+  return { ...position, verified, ledger: dropThrough(ledger, verified), probeItems };
+}
+
+function withoutTail(open: IngestionPosition['open']): IngestionPosition['open'] {
+  const rest = { ...open };
+  delete rest.tail;
+  return rest;
+}
