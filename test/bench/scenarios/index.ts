@@ -2,6 +2,7 @@ import type { BenchOptions, ScenarioResult } from '../scenario-result';
 import { bundles } from './bundles';
 import { catchUp } from './catch-up';
 import { freshness } from './freshness';
+import { freshnessSweep } from './freshness-sweep';
 import { loadTest } from './load-test';
 import { pageApply } from './page-apply';
 import { readApi } from './read-api';
@@ -14,6 +15,7 @@ export const scenarioCatalogue = {
   'catch-up': catchUp,
   freshness,
   'tick-loop-simulation': tickLoopSimulation,
+  'freshness-sweep': freshnessSweep,
   'read-api': readApi,
   load: loadTest,
 } satisfies Record<string, Scenario>;

@@ -1,8 +1,8 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { transactionIdentity, type Transaction } from '../../../lib/core/transaction';
 import type { AggregateWriter } from '../../../lib/store/aggregate-writer';
-import { zeroCounters, type CursorState, type CursorStore } from '../../../lib/store/cursor-store';
-import type { IngestionCounters } from '../../../lib/store/item-shapes';
+import type { CursorState, CursorStore } from '../../../lib/store/cursor-store';
+import { zeroCounters, type IngestionCounters } from '../../../lib/store/item-shapes';
 import type { QuarantineStore } from '../../../lib/store/quarantine-store';
 import { explicitDataset, type DatasetItem } from '../../../lib/mock-upstream/dataset';
 import type { TransactionSource } from '../../../lib/upstream/transaction-api-client';
@@ -15,14 +15,15 @@ import type { TransactionSource } from '../../../lib/upstream/transaction-api-cl
  */
 export function inMemoryCursor(): Omit<CursorStore, 'rewind'> & { counters: IngestionCounters } {
   let state: (CursorState & { counters: IngestionCounters }) | undefined;
-  const copy = (): CursorState | undefined => (state ? structuredClone({ sequence: state.sequence, position: state.position, pending: state.pending, notBefore: state.notBefore }) : undefined);
+  const copy = (): CursorState | undefined =>
+    state ? structuredClone({ sequence: state.sequence, position: state.position, pending: state.pending, notBefore: state.notBefore, recentCalls: state.recentCalls }) : undefined;
   return {
     get counters() {
       return state?.counters ?? zeroCounters();
     },
     load: async () => copy(),
     async create(position) {
-      state ??= { sequence: 0, position: structuredClone(position), counters: zeroCounters() };
+      state ??= { sequence: 0, position: structuredClone(position), counters: zeroCounters(), recentCalls: [] };
       return copy()!;
     },
     async savePending(sequence, pending) {
@@ -30,21 +31,27 @@ export function inMemoryCursor(): Omit<CursorStore, 'rewind'> & { counters: Inge
       state.pending = structuredClone(pending);
       return true;
     },
-    async checkpoint(sequence, next, counters) {
+    async checkpoint(sequence, next, { counters, recentCalls }) {
       if (!state || state.sequence !== sequence) return false;
       state.sequence += 1;
       state.position = structuredClone(next);
       state.pending = undefined;
       state.notBefore = undefined;
-      for (const [name, delta] of Object.entries(counters)) state.counters[name as keyof IngestionCounters] += delta;
+      state.recentCalls = recentCalls;
+      addCounters(state.counters, counters);
       return true;
     },
     async recordOutcome(_outcome, _nowIso, details = {}) {
       if (!state) throw new Error('no cursor');
       if (details.notBefore !== undefined) state.notBefore = details.notBefore;
-      if (details.failedCall) state.counters.failedCalls += 1;
+      if (details.recentCalls) state.recentCalls = details.recentCalls;
+      if (details.counters) addCounters(state.counters, details.counters);
     },
   };
+}
+
+function addCounters(into: IngestionCounters, delta: Partial<IngestionCounters>): void {
+  for (const [name, value] of Object.entries(delta)) into[name as keyof IngestionCounters] += value ?? 0;
 }
 
 /**
@@ -72,16 +79,19 @@ export function inMemoryCallSlotTable(): DynamoDBDocumentClient {
 }
 
 /** Exactly once by (userId, id), as the markers make it; counts what a page would have applied. */
-export function countingWriter(): AggregateWriter & { distinct(): number } {
+export function countingWriter(): AggregateWriter & { distinct(): number; distinctBefore(createdBeforeMs: number): number } {
   const seen = new Set<string>();
+  const createdAt: number[] = [];
   return {
     distinct: () => seen.size,
+    distinctBefore: (ms) => createdAt.filter((at) => at < ms).length,
     async apply(_sequence, transactions: readonly Transaction[]) {
       let applied = 0;
       for (const transaction of transactions) {
         const identity = transactionIdentity(transaction);
         if (seen.has(identity)) continue;
         seen.add(identity);
+        createdAt.push(Date.parse(transaction.createdAt));
         applied++;
       }
       return { applied, duplicates: transactions.length - applied };
@@ -91,7 +101,7 @@ export function countingWriter(): AggregateWriter & { distinct(): number } {
 
 export const discardingQuarantine: QuarantineStore = { keep: async () => undefined };
 
-/** The Transaction API's paging over a fixed list of items (inclusive second bounds, nothing from the future). */
+/** The Transaction API's paging over a fixed list of items (inclusive second bounds, nothing from the future, late arrivals once arrived). */
 export function datasetSource(items: readonly DatasetItem[], nowMs: () => number, pageSize = 1000): TransactionSource & { calls: { atMs: number; items: number }[] } {
   const dataset = explicitDataset(items);
   const calls: { atMs: number; items: number }[] = [];
@@ -100,8 +110,8 @@ export function datasetSource(items: readonly DatasetItem[], nowMs: () => number
     async fetchPage(window, page) {
       const fromMs = Date.parse(window.start);
       const toMs = Math.min(Date.parse(window.end) + 999, nowMs());
-      const totalItems = dataset.count(fromMs, toMs);
-      const records = dataset.slice(fromMs, toMs, (page - 1) * pageSize, pageSize).map((item) => item.record);
+      const totalItems = dataset.count(fromMs, toMs, nowMs());
+      const records = dataset.slice(fromMs, toMs, (page - 1) * pageSize, pageSize, nowMs()).map((item) => item.record);
       calls.push({ atMs: nowMs(), items: records.length });
       return { records, meta: { totalItems, itemCount: records.length, itemsPerPage: pageSize, totalPages: Math.ceil(totalItems / pageSize), currentPage: page } };
     },
