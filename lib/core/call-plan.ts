@@ -13,7 +13,7 @@ export type PlannedCall = { kind: 'fetch'; pass: Pass; span: Span; page: number 
 export function planCall(position: IngestionPosition, nowMs: number, settings: IngestionSettings): PlannedCall {
   const now = epochSecond(nowMs);
   const head = headSpan(position, now, settings);
-  if (head && now - position.head > settings.headLagTargetSeconds) return fetch('head', head);
+  if (head && (head.full || now - position.head > settings.headLagTargetSeconds)) return fetch('head', head);
   const tail = tailSpan(position, now, settings);
   if (tail) return fetch('tail', tail);
   const reconcile = reconcileSpan(position, now, settings);
@@ -28,13 +28,14 @@ const fetch = (pass: Pass, span: Span & { page?: number }): PlannedCall => ({ ki
  * page at the density it saw lately (the whole settled stretch while it knows none), never
  * past the settled end.
  */
-function headSpan(position: IngestionPosition, now: number, settings: IngestionSettings): (Span & { page?: number }) | undefined {
-  if (position.open.head) return position.open.head;
+function headSpan(position: IngestionPosition, now: number, settings: IngestionSettings): (Span & { page?: number; full?: boolean }) | undefined {
+  if (position.open.head) return { ...position.open.head, full: true };
   const settled = now - settings.settleLagSeconds;
   const start = position.head + 1;
   if (start > settled) return undefined;
   const seconds = position.density > 0 ? Math.max(1, Math.round(upstreamContract.pageSize / position.density)) : Number.POSITIVE_INFINITY;
-  return { start, end: Math.min(settled, start + seconds - 1) };
+  const end = start + seconds - 1;
+  return end <= settled ? { start, end, full: true } : { start, end: settled };
 }
 
 /** The tail's next check: the oldest unverified seconds old enough, as many as `probeItems` listings. */
