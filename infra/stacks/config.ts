@@ -29,11 +29,11 @@ const configSchema = z.object({
   transactionsApiUrl: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   transactionsApiKeySecretName: optionalText,
   ingestFrom: optionalText.pipe(z.iso.datetime({ offset: true }).or(z.iso.date()).default('2023-01-01T00:00:00Z')),
-  settleLagSeconds: z.coerce.number().int().nonnegative().default(5),
+  settleLagSeconds: z.coerce.number().int().nonnegative().default(45),
   /** Every second is checked again for late arrivals once it is this old. */
   lateHorizonSeconds: z.coerce.number().int().positive().default(60),
   /** The head pass gets a call while its lag is above this. */
-  headLagTargetSeconds: z.coerce.number().int().positive().default(30),
+  headLagTargetSeconds: z.coerce.number().int().positive().default(70),
   /** Spare calls re-read this many past hours in full (0: no reconciliation). */
   reconcileHours: z.coerce.number().nonnegative().default(24),
   /** Steady-state requests per second the read API's stage accepts before answering 429. */

@@ -5,10 +5,11 @@ import { upstreamContract } from './upstream-contract';
 export type PlannedCall = { kind: 'fetch'; pass: Pass; span: Span; page: number } | { kind: 'idle' };
 
 /**
- * Who gets the next call, and what it asks for. The head while its lag is above the target;
- * otherwise the tail, once a target lag's worth of the seconds it read is old enough to check;
- * otherwise reconciliation, likewise for re-reading. A quiet upstream therefore costs about one
- * call per target lag and pass, not five near-empty calls a minute.
+ * Who gets the next call, and what it asks for. The head as soon as a full page of settled
+ * seconds waits (busy upstream) or its lag is above the target (quiet upstream); otherwise the
+ * tail, once a target lag's worth of the seconds it read is old enough to check; otherwise
+ * reconciliation, likewise for re-reading. A quiet upstream therefore costs about one call per
+ * target lag and pass, not five near-empty calls a minute.
  */
 export function planCall(position: IngestionPosition, nowMs: number, settings: IngestionSettings): PlannedCall {
   const now = epochSecond(nowMs);
@@ -33,9 +34,10 @@ function headSpan(position: IngestionPosition, now: number, settings: IngestionS
   const settled = now - settings.settleLagSeconds;
   const start = position.head + 1;
   if (start > settled) return undefined;
-  const seconds = position.density > 0 ? Math.max(1, Math.round(upstreamContract.pageSize / position.density)) : Number.POSITIVE_INFINITY;
-  const end = start + seconds - 1;
-  return end <= settled ? { start, end, full: true } : { start, end: settled };
+  if (position.density <= 0) return { start, end: settled };
+  const seconds = Math.max(1, Math.round(upstreamContract.pageSize / position.density));
+  const end = Math.min(settled, start + seconds - 1);
+  return { start, end, full: end - start + 1 >= seconds };
 }
 
 /** The tail's next check: the oldest unverified seconds old enough, as many as `probeItems` listings. */

@@ -75,12 +75,12 @@ export async function runTick(deps: TickDependencies): Promise<TickReport> {
     return quiet('idle');
   }
   const slot = await deps.callSlots.claim(deps.holder);
-  if (!slot.claimed) {
+  const window = { start: secondIso(plan.span.start), end: secondIso(plan.span.end) };
+  // Claim and send stay together: a claim that aged meanwhile is stamped again, or given up.
+  if (!slot.claimed || !(await deps.callSlots.confirm(slot))) {
     await deps.cursor.recordOutcome('budget-exhausted', nowIso());
     return quiet('budget-exhausted');
   }
-
-  const window = { start: secondIso(plan.span.start), end: secondIso(plan.span.end) };
   const fetchedAtMs = deps.nowMs();
   let page;
   try {
