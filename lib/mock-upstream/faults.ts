@@ -74,16 +74,16 @@ function noise(random: Random, length: number): string {
  */
 function garbageRecord(random: Random, index: number): Record<string, unknown> {
   const id = noise(random, integerBetween(random, 1000, 1500));
-  const filler = noise(random, Math.max(0, faultShares.garbageRecordChars - id.length));
+  const note = noise(random, Math.max(0, faultShares.garbageRecordChars - id.length));
   switch (index % 4) {
     case 0:
-      return { id, userId: '100001', createdAt: '2024-05-01T10:00:00.000Z', type: 'earned', amount: 1, note: filler };
+      return { id, userId: '100001', createdAt: '2024-05-01T10:00:00.000Z', type: 'earned', amount: 1, note };
     case 1:
-      return { id, userId: null, createdAt: 'not a date', type: 'refund', amount: filler };
+      return { id, userId: null, createdAt: 'not a date', type: 'refund', amount: note };
     case 2:
-      return { id, blob: filler };
+      return { id, blob: note };
     default:
-      return { id, userId: filler.slice(0, 300), createdAt: '2024-13-45T99:99:99Z', type: 'spent', amount: -5 };
+      return { id, userId: 'x'.repeat(300), createdAt: '2024-13-45T99:99:99Z', type: 'spent', amount: -5, note };
   }
 }
 
