@@ -141,6 +141,25 @@ export function deployedMockSettings(environment: NodeJS.ProcessEnv, nowMs: numb
   return mockSettingsFrom(environment, { startedAtMs: Math.floor(nowMs / hourMs) * hourMs, examplesAtMs: Date.parse(SEED_EXAMPLE_DATE) });
 }
 
+/** One line on what the mock plays (the `npm start` banner): rate or phases, late listings, faults. */
+export function mockSummary(settings: MockSettings): string {
+  const traffic = settings.phases
+    ? `phases ${settings.phases.map((phase) => `${phase.minutes}m@${phase.transactionsPerMinute}`).join(',')} tx/min (repeating)`
+    : `${settings.transactionsPerMinute} tx/min`;
+  const parts = [`seed "${settings.seed}"`, `${settings.users} users`, traffic];
+  if (settings.late.fraction > 0) {
+    const { minSeconds, maxSeconds } = settings.late;
+    parts.push(`${+(settings.late.fraction * 100).toFixed(2)} % listed late by ${minSeconds === maxSeconds ? minSeconds : `${minSeconds}-${maxSeconds}`} s`);
+  }
+  if (settings.faults.modes.length > 0) {
+    const modes = settings.faults.modes.map((mode) =>
+      mode === 'bad-page' && settings.faults.badPageAtMs !== undefined ? `bad-page at ${new Date(settings.faults.badPageAtMs).toISOString()}` : mode,
+    );
+    parts.push(`faults: ${modes.join(', ')}`);
+  }
+  return parts.join(', ');
+}
+
 export const trafficSettings = (settings: MockSettings): TrafficSettings => ({
   seed: settings.seed,
   users: settings.users,

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { DecimalText, validateRecord } from '../../lib/core/transaction';
 import { datasetItem, explicitDataset, type MockTransaction } from '../../lib/mock-upstream/dataset';
 import { faultShares, type FaultMode } from '../../lib/mock-upstream/faults';
-import { BAD_PAGE_AFTER_START_MS, contractLimit, mockSettingsFrom } from '../../lib/mock-upstream/mock-settings';
+import { BAD_PAGE_AFTER_START_MS, contractLimit, mockSettingsFrom, mockSummary } from '../../lib/mock-upstream/mock-settings';
 import { SlidingWindowLimit } from '../../lib/mock-upstream/rate-limit';
 import { createMockTransactionApi, type MockResponse } from '../../lib/mock-upstream/transaction-api';
 
@@ -72,6 +72,17 @@ describe('mock faults (MOCK_FAULTS): settings', () => {
     expect(mockSettingsFrom({ MOCK_FAULTS: 'bad-page' }, { startedAtMs: T0 }).faults.badPageAtMs).toBe(T0 + BAD_PAGE_AFTER_START_MS);
     expect(mockSettingsFrom({ MOCK_BAD_PAGE_AT: '2024-05-01T10:20:00Z' }, { startedAtMs: T0 }).faults.badPageAtMs).toBe(Date.parse('2024-05-01T10:20:00Z'));
     expect(() => mockSettingsFrom({ MOCK_BAD_PAGE_AT: 'tomorrow' }, { startedAtMs: T0 })).toThrow('MOCK_BAD_PAGE_AT');
+  });
+
+  it('shows what the mock plays in one line (the npm start banner)', () => {
+    expect(mockSummary(mockSettingsFrom({}, { startedAtMs: T0 }))).toBe('seed "transaction-aggregation-demo", 200 users, 120 tx/min');
+    const hostile = mockSettingsFrom(
+      { MOCK_PHASES: '30m@4000,10m@80', MOCK_LATE_FRACTION: '0.1', MOCK_LATE_SECONDS: '30', MOCK_FAULTS: 'lying-meta,bad-page', MOCK_BAD_PAGE_AT: '2024-05-01T10:00:30Z' },
+      { startedAtMs: T0 },
+    );
+    expect(mockSummary(hostile)).toBe(
+      'seed "transaction-aggregation-demo", 200 users, phases 30m@4000,10m@80 tx/min (repeating), 10 % listed late by 30 s, faults: lying-meta, bad-page at 2024-05-01T10:00:30.000Z',
+    );
   });
 });
 
