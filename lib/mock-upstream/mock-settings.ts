@@ -77,6 +77,9 @@ const knobsSchema = z.object({
   TIME_SCALE: z.coerce.number().positive().default(1),
 });
 
+/** The knobs a deployment may set on the mock (TIME_SCALE is the local runtime's, not the mock's). */
+export const mockKnobNames = Object.keys(knobsSchema.shape).filter((name) => name.startsWith('MOCK_'));
+
 export interface MockSettings {
   seed: string;
   users: number;
@@ -165,7 +168,7 @@ export const trafficSettings = (settings: MockSettings): TrafficSettings => ({
   users: settings.users,
   transactionsPerMinute: settings.transactionsPerMinute,
   historyStartMs: Math.floor((settings.startedAtMs - settings.historyMinutes * MINUTE_MS) / MINUTE_MS) * MINUTE_MS,
-  ...(settings.phases ? { phases: settings.phases } : {}),
+  ...(settings.phases ? { phases: settings.phases, phasesFromMs: settings.startedAtMs } : {}),
   late: settings.late,
 });
 

@@ -13,9 +13,12 @@ export interface TrafficSettings {
   historyStartMs: number;
   /**
    * Traffic that changes over time (MOCK_PHASES): each phase lasts whole minutes at its own mean
-   * rate; the cycle starts at the history's first minute and repeats. Overrides `transactionsPerMinute`.
+   * rate; the cycle starts at `phasesFromMs` and repeats (before it too: the history before the
+   * start plays the end of the cycle). Overrides `transactionsPerMinute`.
    */
   phases?: readonly TrafficPhase[];
+  /** Where the first phase begins (floored to the minute): the mock's start. Default: the history's start. */
+  phasesFromMs?: number;
   /** Late listings (MOCK_LATE_FRACTION, MOCK_LATE_SECONDS): a share of the items is listed only some seconds after its createdAt. */
   late?: LateListings;
 }
@@ -76,7 +79,8 @@ export function minuteRate(settings: TrafficSettings, minute: number): number {
   const phases = settings.phases;
   if (!phases || phases.length === 0) return settings.transactionsPerMinute;
   const cycle = phases.reduce((total, phase) => total + phase.minutes, 0);
-  let into = (((minute - firstTrafficMinute(settings)) % cycle) + cycle) % cycle;
+  const anchor = Math.floor((settings.phasesFromMs ?? settings.historyStartMs) / MINUTE_MS);
+  let into = (((minute - anchor) % cycle) + cycle) % cycle;
   for (const phase of phases) {
     if (into < phase.minutes) return phase.transactionsPerMinute;
     into -= phase.minutes;

@@ -116,9 +116,10 @@ describe('mock late listings (MOCK_LATE_FRACTION, MOCK_LATE_SECONDS)', () => {
 describe('mock traffic phases (MOCK_PHASES)', () => {
   const settings = mockSettingsFrom({ ...base, MOCK_TX_PER_MINUTE: '5', MOCK_PHASES: '30m@4000, 10m@80' }, { startedAtMs: STARTED });
   const traffic = trafficSettings(settings);
-  const first = traffic.historyStartMs / MINUTE_MS;
+  /** The minute of the start: the first phase begins there. */
+  const first = Math.floor(STARTED / MINUTE_MS);
 
-  it('runs each phase for its duration from the first minute of history, then repeats the cycle', () => {
+  it('runs each phase for its duration from the start (MOCK_STARTED_AT), then repeats the cycle; the history before it plays the cycle\'s end', () => {
     expect(settings.phases).toEqual([
       { minutes: 30, transactionsPerMinute: 4000 },
       { minutes: 10, transactionsPerMinute: 80 },
@@ -129,6 +130,11 @@ describe('mock traffic phases (MOCK_PHASES)', () => {
     expect(rates.slice(40, 70).every((rate) => rate === 4000)).toBe(true);
     expect(rates.slice(70, 80).every((rate) => rate === 80)).toBe(true);
     expect(rates[80]).toBe(4000);
+    // MOCK_HISTORY_MINUTES (30) before the start: the last 10 minutes at 80, the 20 before at 4000.
+    expect(minuteRate(traffic, first - 1)).toBe(80);
+    expect(minuteRate(traffic, first - 10)).toBe(80);
+    expect(minuteRate(traffic, first - 11)).toBe(4000);
+    expect(traffic.historyStartMs / MINUTE_MS).toBe(first - 30);
   });
 
   it('overrides MOCK_TX_PER_MINUTE: the generated counts follow the phase (0.5x to 1.5x of its rate)', () => {
