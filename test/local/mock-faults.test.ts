@@ -271,3 +271,32 @@ describe('mock faults: bad-page', () => {
     expect(isGarbage(cleared(badAt - 1000, badAt))).toBe(false);
   });
 });
+
+describe('the deployed mock (functions/mock-transaction-api.ts) reads the new knobs from its environment', () => {
+  const knobs = { MOCK_FAULTS: 'bad-page,sparse-meta', MOCK_BAD_PAGE_AT: '2023-03-16T12:33:31Z', MOCK_LATE_FRACTION: '0.1', MOCK_PHASES: '30m@4000,10m@80' };
+  const saved = Object.fromEntries(Object.keys(knobs).map((name) => [name, process.env[name]]));
+  afterAll(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  it('answers the bad window with garbage, set through its environment as a deployment sets it', async () => {
+    Object.assign(process.env, knobs);
+    let handler: typeof import('../../functions/mock-transaction-api').handler | undefined;
+    await jest.isolateModulesAsync(async () => {
+      ({ handler } = await import('../../functions/mock-transaction-api'));
+    });
+    const event = (rawQueryString: string) =>
+      ({ rawPath: '/transactions', rawQueryString, requestContext: { http: { method: 'GET' } } }) as unknown as Parameters<NonNullable<typeof handler>>[0];
+    const bad = await handler!(event('startDate=2023-03-16+12:33:00&endDate=2023-03-16+12:34:00'));
+    expect(bad.statusCode).toBe(200);
+    expect(() => {
+      const body = JSON.parse(bad.body!) as { items: unknown };
+      if (!Array.isArray(body.items)) throw new Error('items is not a list');
+    }).toThrow();
+    const fine = await handler!(event('startDate=2023-03-16+12:33:00&endDate=2023-03-16+12:33:20'));
+    expect((JSON.parse(fine.body!) as { items: unknown[] }).items).toHaveLength(1);
+  });
+});
