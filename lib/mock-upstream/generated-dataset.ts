@@ -1,6 +1,9 @@
 import { apiOrder, datasetItem, type DatasetItem, type MockTransaction, type TransactionDataset } from './dataset';
 import { lateVisibleAt, maxLateMs, MINUTE_MS, minuteTraffic, minuteTrafficCount, type TrafficSettings } from './traffic';
 
+/** How many built minutes a dataset keeps (least recently used goes first): ~2 MB each at 4000 tx/min. */
+const BUILT_MINUTES_KEPT = 8;
+
 /**
  * Synthetic traffic plus a few fixed transactions (the seed example), served as one dataset.
  * Nothing is stored: a page is computed from the minutes it covers. Whole minutes inside the
@@ -23,8 +26,21 @@ export function generatedDataset(settings: TrafficSettings, fixed: readonly Mock
     const visibleAt = lateVisibleAt(settings, transaction);
     return visibleAt === undefined ? item : { ...item, visibleAt };
   };
-  const allItemsOf = (minute: number): DatasetItem[] =>
-    [...minuteTraffic(settings, minute).map(generatedItem), ...(fixedByMinute.get(minute) ?? [])].sort(apiOrder);
+  /**
+   * The last few minutes built, kept: a request counts and then slices the same young minutes,
+   * and the next request asks for them again. Safe to keep, since a minute's items are a pure
+   * function of the settings (visibility is filtered afterwards).
+   */
+  const built = new Map<number, DatasetItem[]>();
+  const allItemsOf = (minute: number): DatasetItem[] => {
+    let items = built.get(minute);
+    if (items === undefined) {
+      items = [...minuteTraffic(settings, minute).map(generatedItem), ...(fixedByMinute.get(minute) ?? [])].sort(apiOrder);
+      if (built.size >= BUILT_MINUTES_KEPT) built.delete(built.keys().next().value!);
+    } else built.delete(minute);
+    built.set(minute, items);
+    return items;
+  };
   /** Every item of the minute is listed by `visibleAtMs` (no need to build it to know). */
   const fullyListed = (minute: number, visibleAtMs: number): boolean => (minute + 1) * MINUTE_MS - 1 + lateMs <= visibleAtMs;
   const itemsOf = (minute: number, visibleAtMs: number): DatasetItem[] => {
