@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { mockKnobNames, mockSettingsFrom } from '../../lib/mock-upstream/mock-settings';
 
 /**
  * Deployment settings: each one a cdk.json context key (or `cdk deploy -c key=value`),
@@ -15,6 +16,7 @@ export const configSettings = {
   apiRateLimit: 'API_RATE_LIMIT',
   apiBurstLimit: 'API_BURST_LIMIT',
   alarmEmail: 'ALARM_EMAIL',
+  mockKnobs: 'MOCK_KNOBS',
 } as const;
 
 type SettingName = keyof typeof configSettings;
@@ -24,6 +26,47 @@ const optionalText = z
   .string()
   .optional()
   .transform((text) => text?.trim() || undefined);
+
+/**
+ * The deployed mock's knobs: an object in cdk.json (`{"MOCK_FAULTS": "lying-meta"}`), or
+ * `NAME=value` pairs separated by spaces (`-c mockKnobs=...`, MOCK_KNOBS). Each name must be
+ * one of the mock's knobs and the values must make sense to the mock, else the synth stops.
+ */
+const mockKnobsSchema = z
+  .union([z.string(), z.record(z.string(), z.union([z.string(), z.number()]))])
+  .optional()
+  .transform((value, context) => {
+    if (value === undefined) return undefined;
+    const knobs: Record<string, string> = {};
+    if (typeof value === 'string') {
+      for (const pair of value.trim().split(/\s+/).filter((piece) => piece !== '')) {
+        const at = pair.indexOf('=');
+        if (at < 1) {
+          context.addIssue({ code: 'custom', message: `"${pair}" is not NAME=value` });
+          return z.NEVER;
+        }
+        knobs[pair.slice(0, at)] = pair.slice(at + 1);
+      }
+    } else {
+      for (const [name, knob] of Object.entries(value)) knobs[name] = String(knob);
+    }
+    const unknown = Object.keys(knobs).filter((name) => !mockKnobNames.includes(name));
+    if (unknown.length > 0) {
+      context.addIssue({ code: 'custom', message: `unknown mock knob ${unknown.join(', ')} (known: ${mockKnobNames.join(', ')})` });
+      return z.NEVER;
+    }
+    try {
+      const settings = mockSettingsFrom(knobs, { startedAtMs: 0 });
+      // Without either, the bad window would follow the deployed mock's hourly start and move every hour.
+      if (settings.faults.modes.includes('bad-page') && !knobs.MOCK_BAD_PAGE_AT && !knobs.MOCK_STARTED_AT) {
+        throw new Error('the bad-page fault needs MOCK_BAD_PAGE_AT (or MOCK_STARTED_AT) when deployed');
+      }
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+    return Object.keys(knobs).length > 0 ? knobs : undefined;
+  });
 
 const configSchema = z.object({
   transactionsApiUrl: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -41,6 +84,8 @@ const configSchema = z.object({
   apiBurstLimit: z.coerce.number().int().positive().default(1000),
   /** When set, alarm notifications are e-mailed to this address (the subscription must be confirmed). */
   alarmEmail: optionalText.pipe(z.email().optional()),
+  /** The deployed mock's environment (MOCK_* knobs); ignored when a real Transaction API is configured. */
+  mockKnobs: mockKnobsSchema,
 });
 
 export type ServiceConfig = z.output<typeof configSchema>;

@@ -35,7 +35,7 @@ export class Ingestion extends Construct {
     const { config, aggregates } = props;
     let transactionsApiUrl = config.transactionsApiUrl;
     if (!transactionsApiUrl) {
-      this.mockUpstream = new MockUpstream(this, 'MockUpstream');
+      this.mockUpstream = new MockUpstream(this, 'MockUpstream', { knobs: config.mockKnobs });
       transactionsApiUrl = this.mockUpstream.url;
     }
 

@@ -14,9 +14,14 @@ export class MockUpstream extends Construct {
   /** Base URL the fetch function calls (`{url}/transactions`). */
   readonly url: string;
 
-  constructor(scope: Construct, id: string) {
+  /** `knobs`: the mock's MOCK_* settings (deployment setting `mockKnobs`), set as the function's environment. */
+  constructor(scope: Construct, id: string, props: { knobs?: Record<string, string> } = {}) {
     super(scope, id);
-    this.function = new ServiceFunction(this, 'MockTransactionApi', { entry: 'mock-transaction-api', serviceName: 'mock-transaction-api' });
+    this.function = new ServiceFunction(this, 'MockTransactionApi', {
+      entry: 'mock-transaction-api',
+      serviceName: 'mock-transaction-api',
+      ...(props.knobs ? { environment: props.knobs } : {}),
+    });
     const api = new HttpApi(this, 'Api', { description: 'Demo Transaction API (synthetic data)', createDefaultStage: false });
     new LoggedHttpStage(this, 'DefaultStage', { api });
     const [route] = api.addRoutes({
