@@ -64,7 +64,7 @@ export const payoutListSchema = z
   .max(MAX_PAGE_SIZE)
   .meta({ id: 'PayoutList', description: 'Users whose payout is above 0, ordered by userId.' });
 
-const tickOutcomes = ['applied', 'reapplied', 'idle', 'budget-exhausted', 'backing-off', 'rate-limited', 'upstream-error', 'conflict', 'rewound'] as const satisfies readonly TickOutcome[];
+const tickOutcomes = ['applied', 'reapplied', 'idle', 'budget-exhausted', 'backing-off', 'rate-limited', 'upstream-error', 'conflict', 'rewound', 'skipped', 'split'] as const satisfies readonly TickOutcome[];
 // Fails to compile when item-shapes.ts gains an outcome this list lacks.
 const everyOutcomeListed: Exclude<TickOutcome, (typeof tickOutcomes)[number]> extends never ? true : never = true;
 void everyOutcomeListed;
@@ -89,6 +89,35 @@ export const ingestionStatusSchema = z
       .strict()
       .nullable()
       .meta({ description: 'null before the first ingestion tick.' }),
+    jam: z
+      .object({
+        pass: z.enum(['head', 'tail', 'reconcile']),
+        window: z.object({ start: z.iso.datetime(), end: z.iso.datetime() }).strict(),
+        page: z.number().int().min(1),
+        attempts: z.number().int().min(1).meta({ description: 'Failures in a row of this very call.' }),
+        since: z.iso.datetime(),
+        failure: z.string().meta({ description: 'The class of failure (not-json, bad-shape, client-error, server-error, timeout, network).', example: 'not-json' }),
+      })
+      .strict()
+      .nullable()
+      .meta({ description: 'The call that has failed the same way 5 times or more in a row (ingestion retries it with backoff; an operator can split or skip it), or null.' }),
+    operatorActions: z
+      .array(
+        z
+          .object({
+            at: z.iso.datetime(),
+            by: z.string(),
+            action: z.enum(['split', 'skip']),
+            reason: z.string(),
+            pass: z.enum(['head', 'tail', 'reconcile']),
+            window: z.object({ start: z.iso.datetime(), end: z.iso.datetime() }).strict(),
+            page: z.number().int().min(1),
+            attempts: z.number().int().min(1),
+            failure: z.string(),
+          })
+          .strict(),
+      )
+      .meta({ description: 'The last operator actions on jammed calls (newest last): who skipped or split what, when and why.' }),
     counters: z
       .object({
         calls: count('Upstream calls that returned a usable page.'),

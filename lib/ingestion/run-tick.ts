@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { distinctTransactions } from '../core/aggregate';
 import { planCall } from '../core/call-plan';
+import { isJammed, jamBackoffMs, nextStreak } from '../core/failure-streak';
+import type { JammedCall } from '../core/operator-action';
 import { epochSecond, initialPosition, secondIso, type IngestionSettings, type Pass } from '../core/ingestion-position';
 import { stringifyLossless } from '../core/lossless-json';
 import { positionAfterPage } from '../core/page-outcome';
@@ -49,6 +51,8 @@ export interface TickReport {
   verifiedWatermark: string;
   window?: { start: string; end: string; page: number };
   error?: string;
+  /** How often in a row the same call has failed (0 after a success); from JAM_ATTEMPTS on, ingestion is jammed. */
+  consecutiveFailures?: number;
   /** The upstream's HTTP status when the call failed with one (401/403 make the handler re-read its key). */
   upstreamStatus?: number;
 }
@@ -87,7 +91,7 @@ export async function runTick(deps: TickDependencies): Promise<TickReport> {
     page = await deps.source.fetchPage(window, plan.page);
   } catch (error) {
     if (!(error instanceof UpstreamCallError)) throw error;
-    return failedCall(deps, state, plan.pass, error, quiet);
+    return failedCall(deps, state, { pass: plan.pass, span: plan.span, page: plan.page }, error, quiet);
   }
 
   const { transactions, quarantined } = validatePage(page.records);
@@ -111,19 +115,29 @@ export async function runTick(deps: TickDependencies): Promise<TickReport> {
   return applyAndCheckpoint(deps, state, pending, 'applied');
 }
 
-async function failedCall(deps: TickDependencies, state: CursorState, pass: Pass, error: UpstreamCallError, quiet: (outcome: TickOutcome, error?: string) => TickReport): Promise<TickReport> {
+async function failedCall(deps: TickDependencies, state: CursorState, call: JammedCall, error: UpstreamCallError, quiet: (outcome: TickOutcome, error?: string) => TickReport): Promise<TickReport> {
   const outcome: TickOutcome = error.kind === 'rate-limited' ? 'rate-limited' : 'upstream-error';
+  const nowIso = new Date(deps.nowMs()).toISOString();
+  // A refusal (429) says nothing about the call itself; any other failure of the same call counts towards a jam.
+  const streak = error.kind === 'rate-limited' ? state.failureStreak : nextStreak(state.failureStreak, call, error.kind, nowIso);
   const asked = error.retryAfterMs;
   const capped = asked !== undefined && asked > deps.maxRetryAfterMs;
-  const waitMs = error.kind === 'rate-limited' ? Math.min(asked ?? deps.defaultBackoffMs, deps.maxRetryAfterMs) : undefined;
-  const message = `${error.kind}: ${error.message}${capped ? ` (Retry-After ${Math.round(asked / 1000)} s capped to ${Math.round(deps.maxRetryAfterMs / 1000)} s)` : ''}`;
-  await deps.cursor.recordOutcome(outcome, new Date(deps.nowMs()).toISOString(), {
+  const waitMs = error.kind === 'rate-limited' ? Math.min(asked ?? deps.defaultBackoffMs, deps.maxRetryAfterMs) : streak && jamBackoffMs(streak, deps.maxRetryAfterMs / 2, deps.maxRetryAfterMs);
+  const jam = streak && isJammed(streak) && error.kind !== 'rate-limited' ? `; jammed: the same call failed ${streak.attempts} times since ${streak.since} (infra/ops/unjam-ingestion.ts)` : '';
+  const message = `${error.kind}: ${error.message}${capped ? ` (Retry-After ${Math.round(asked / 1000)} s capped to ${Math.round(deps.maxRetryAfterMs / 1000)} s)` : ''}${jam}`;
+  await deps.cursor.recordOutcome(outcome, nowIso, {
     error: message,
     notBefore: waitMs === undefined ? undefined : deps.nowMs() + waitMs,
     counters: { failedCalls: 1, ...(capped ? { cappedRetryAfter: 1 } : {}) },
-    recentCalls: withCall(state.recentCalls, { atMs: deps.nowMs(), pass, ok: false }),
+    recentCalls: withCall(state.recentCalls, { atMs: deps.nowMs(), pass: call.pass, ok: false }),
+    ...(streak ? { failureStreak: streak } : {}),
   });
-  return { ...quiet(outcome, message), pass, ...(error.status === undefined ? {} : { upstreamStatus: error.status }) };
+  return {
+    ...quiet(outcome, message),
+    pass: call.pass,
+    consecutiveFailures: streak?.attempts ?? 0,
+    ...(error.status === undefined ? {} : { upstreamStatus: error.status }),
+  };
 }
 
 async function applyAndCheckpoint(deps: TickDependencies, state: CursorState, pending: PendingPage, outcome: TickOutcome): Promise<TickReport> {
@@ -157,9 +171,10 @@ async function applyAndCheckpoint(deps: TickDependencies, state: CursorState, pe
   };
 }
 
-function standing({ position }: Pick<CursorState, 'position'>, nowMs: number) {
+function standing({ position, failureStreak }: Pick<CursorState, 'position' | 'failureStreak'>, nowMs: number) {
   const now = epochSecond(nowMs);
   return {
+    consecutiveFailures: failureStreak?.attempts ?? 0,
     watermark: secondIso(position.head),
     verifiedWatermark: secondIso(position.verified),
     lagSeconds: Math.max(0, now - position.head),

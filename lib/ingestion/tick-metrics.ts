@@ -15,5 +15,7 @@ export function publishTickMetrics(metrics: Metrics, report: TickReport): void {
   metrics.addMetric('LateApplied', MetricUnit.Count, report.pass && report.pass !== 'head' ? report.applied : 0);
   const failed = report.outcome === 'rate-limited' || report.outcome === 'upstream-error';
   metrics.addMetric('UpstreamCallFailed', MetricUnit.Count, failed ? 1 : 0);
+  // The jam alarm reads this: the same call failing again and again (JAM_ATTEMPTS and up).
+  metrics.addMetric('ConsecutiveFailures', MetricUnit.Count, report.consecutiveFailures ?? 0);
   metrics.publishStoredMetrics();
 }

@@ -4,9 +4,10 @@ import { emptyLedger } from '../core/second-ledger';
 import { epochSecond, rewoundPosition, secondIso, type IngestionPosition } from '../core/ingestion-position';
 import type { ReceivedPage } from '../core/page-outcome';
 import type { Transaction } from '../core/transaction';
+import type { FailureStreak } from '../core/failure-streak';
 import { upstreamContract } from '../core/upstream-contract';
 import type { Window } from '../core/upstream-page';
-import { zeroCounters, type CursorItem, type IngestionCounters, type PendingChunkItem, type RecentCall, type TickOutcome } from './item-shapes';
+import { zeroCounters, type CursorItem, type OperatorActionRecord, type IngestionCounters, type PendingChunkItem, type RecentCall, type TickOutcome } from './item-shapes';
 import { keys } from './table-schema';
 import { isConditionalCheckFailure, type StoreContext } from './store-context';
 
@@ -27,6 +28,8 @@ export interface CursorState {
   pending?: PendingPage;
   notBefore?: number;
   recentCalls: RecentCall[];
+  failureStreak?: FailureStreak;
+  operatorActions: OperatorActionRecord[];
 }
 
 export type CounterDelta = Partial<IngestionCounters>;
@@ -47,7 +50,7 @@ export interface CursorStore {
   /** Moves the passes past the applied page, atomically with its counters. False on a lost race. */
   checkpoint(sequence: number, next: IngestionPosition, checkpoint: Checkpoint): Promise<boolean>;
   /** Records a tick that moved nothing (idle, budget, failed call). */
-  recordOutcome(outcome: TickOutcome, nowIso: string, details?: { error?: string; notBefore?: number; counters?: CounterDelta; recentCalls?: RecentCall[] }): Promise<void>;
+  recordOutcome(outcome: TickOutcome, nowIso: string, details?: { error?: string; notBefore?: number; counters?: CounterDelta; recentCalls?: RecentCall[]; failureStreak?: FailureStreak }): Promise<void>;
   /**
    * Moves every pass back so the next ticks re-read from `watermark` on (replay). Bumps the
    * sequence, so a tick that read the cursor before cannot store or checkpoint over it. Refused
@@ -64,10 +67,10 @@ const PENDING_TTL_SECONDS = 2 * 86_400;
 /** How many recent calls the cursor remembers (a minute holds five). */
 export const RECENT_CALLS = 12;
 
-const encode = (value: unknown): Uint8Array => gzipSync(JSON.stringify(value));
+export const encode = (value: unknown): Uint8Array => gzipSync(JSON.stringify(value));
 const decode = <T>(bytes: Uint8Array): T => JSON.parse(gunzipSync(bytes).toString('utf8')) as T;
 
-const watermarkAttributes = (position: IngestionPosition) => ({
+export const watermarkAttributes = (position: IngestionPosition) => ({
   watermark: secondIso(position.head),
   verifiedWatermark: secondIso(position.verified),
   reconciledWatermark: secondIso(position.reconciled),
@@ -109,6 +112,8 @@ export function createCursorStore({ document, tableName }: StoreContext): Cursor
       pending: chunks > 0 ? await loadPending(sequence, chunks) : undefined,
       notBefore: item.notBefore === undefined ? undefined : Number(item.notBefore),
       recentCalls: (item.recentCalls ?? []).map((call) => ({ atMs: Number(call.atMs), pass: call.pass, ok: Boolean(call.ok) })),
+      ...(item.failureStreak ? { failureStreak: { ...item.failureStreak, attempts: Number(item.failureStreak.attempts), page: Number(item.failureStreak.page), span: { start: Number(item.failureStreak.span.start), end: Number(item.failureStreak.span.end) } } } : {}),
+      operatorActions: item.operatorActions ?? [],
     };
   };
 
@@ -173,7 +178,7 @@ export function createCursorStore({ document, tableName }: StoreContext): Cursor
       const names: Record<string, string> = {
         '#sequence': 'sequence', '#watermark': 'watermark', '#verifiedWatermark': 'verifiedWatermark', '#reconciledWatermark': 'reconciledWatermark',
         '#position': 'position', '#pendingChunks': 'pendingChunks', '#lastError': 'lastError', '#lastTickAt': 'lastTickAt',
-        '#lastOutcome': 'lastOutcome', '#notBefore': 'notBefore', '#recentCalls': 'recentCalls',
+        '#lastOutcome': 'lastOutcome', '#notBefore': 'notBefore', '#recentCalls': 'recentCalls', '#failureStreak': 'failureStreak',
       };
       const marks = watermarkAttributes(next);
       const values: Record<string, unknown> = {
@@ -190,7 +195,7 @@ export function createCursorStore({ document, tableName }: StoreContext): Cursor
           new UpdateCommand({
             TableName: tableName,
             Key,
-            UpdateExpression: `SET ${sets.join(', ')} REMOVE #pendingChunks, #lastError, #notBefore`,
+            UpdateExpression: `SET ${sets.join(', ')} REMOVE #pendingChunks, #lastError, #notBefore, #failureStreak`,
             ConditionExpression: '#sequence = :sequence',
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
@@ -256,6 +261,11 @@ export function createCursorStore({ document, tableName }: StoreContext): Cursor
         names['#recentCalls'] = 'recentCalls';
         values[':recentCalls'] = details.recentCalls;
         sets.push('#recentCalls = :recentCalls');
+      }
+      if (details.failureStreak) {
+        names['#failureStreak'] = 'failureStreak';
+        values[':failureStreak'] = details.failureStreak;
+        sets.push('#failureStreak = :failureStreak');
       }
       if (details.counters) sets.push(...counterUpdates(details.counters, names, values));
       await document.send(

@@ -1,3 +1,6 @@
+import type { FailureStreak } from '../core/failure-streak';
+import type { Pass } from '../core/ingestion-position';
+import type { OperatorAction } from '../core/operator-action';
 /**
  * What the store keeps under each key (see table-schema.ts). Numbers that are money are stored
  * as DynamoDB numbers and read back with `wrapNumbers` so no float ever touches them.
@@ -57,7 +60,9 @@ export type TickOutcome =
   | 'rate-limited' // upstream said 429
   | 'upstream-error' // 5xx, timeout, non-JSON or wrong shape
   | 'conflict' // another tick moved the cursor first
-  | 'rewound'; // an operator moved the watermark back (replay)
+  | 'rewound' // an operator moved the watermark back (replay)
+  | 'skipped' // an operator skipped a jammed call's span
+  | 'split'; // an operator split a jammed call's span
 
 /** One upstream call, for the calls-per-pass figures of /status. */
 export interface RecentCall {
@@ -90,7 +95,25 @@ export interface CursorItem {
   lastError?: string;
   /** The last few upstream calls (newest last). */
   recentCalls?: RecentCall[];
+  /** The same call failing again and again (removed by the next checkpoint). */
+  failureStreak?: FailureStreak;
+  /** The last operator actions on jammed calls (newest last); each is also kept as an AUDIT# item. */
+  operatorActions?: OperatorActionRecord[];
   counters: IngestionCounters;
+}
+
+/** What an operator did to a jammed call, by whom, when and why. INGESTION / AUDIT#<at>. */
+export interface OperatorActionRecord {
+  at: string;
+  by: string;
+  action: OperatorAction;
+  reason: string;
+  pass: Pass;
+  window: { start: string; end: string };
+  page: number;
+  /** How often the call had failed. */
+  attempts: number;
+  failure: string;
 }
 
 /** INGESTION / PENDING#<sequence>#<chunk>: a slice of gzip(JSON) of a fetched page. */

@@ -1,7 +1,9 @@
+import { isJammed, type FailureStreak } from '../core/failure-streak';
+import { secondIso, type Pass } from '../core/ingestion-position';
 import Big from 'big.js';
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { viewOf, type AggregateView } from '../core/aggregate';
-import { zeroCounters, type IngestionCounters, type RecentCall, type TickOutcome } from './item-shapes';
+import { zeroCounters, type IngestionCounters, type OperatorActionRecord, type RecentCall, type TickOutcome } from './item-shapes';
 import { sharedDocumentClient } from './dynamo-client';
 import type { StoreContext } from './store-context';
 import { keys, PAYOUT_INDEX_PARTITION, tableSchema } from './table-schema';
@@ -24,6 +26,9 @@ export interface IngestionStatus {
   lastTick?: { at: string; outcome: TickOutcome };
   counters: IngestionCounters;
   recentCalls: RecentCall[];
+  /** The call failing again and again, when there is one (its class of failure only, never the upstream's words). */
+  jam?: { pass: Pass; window: { start: string; end: string }; page: number; attempts: number; since: string; failure: string };
+  operatorActions: OperatorActionRecord[];
 }
 
 /** What the read API asks of the table; the only read-side code that knows key shapes. */
@@ -86,10 +91,10 @@ export function createReadStore({ document, tableName }: StoreContext): ReadStor
           TableName: tableName,
           Key: keys.cursor(),
           // Never the position or the error text: the ledger can be large, and the upstream's words are for the logs.
-          ProjectionExpression: '#watermark, #verifiedWatermark, #lastTickAt, #lastOutcome, #counters, #recentCalls',
+          ProjectionExpression: '#watermark, #verifiedWatermark, #lastTickAt, #lastOutcome, #counters, #recentCalls, #failureStreak, #operatorActions',
           ExpressionAttributeNames: {
             '#watermark': 'watermark', '#verifiedWatermark': 'verifiedWatermark', '#lastTickAt': 'lastTickAt', '#lastOutcome': 'lastOutcome',
-            '#counters': 'counters', '#recentCalls': 'recentCalls',
+            '#counters': 'counters', '#recentCalls': 'recentCalls', '#failureStreak': 'failureStreak', '#operatorActions': 'operatorActions',
           },
         }),
       );
@@ -100,9 +105,21 @@ export function createReadStore({ document, tableName }: StoreContext): ReadStor
       const status: IngestionStatus = {
         watermark: String(Item.watermark),
         counters: known,
+        operatorActions: ((Item.operatorActions ?? []) as OperatorActionRecord[]).map((action) => ({ ...action, page: Number(decimalText(action.page)), attempts: Number(decimalText(action.attempts)) })),
         recentCalls: ((Item.recentCalls ?? []) as Record<string, unknown>[]).map((call) => ({ atMs: Number(decimalText(call.atMs)), pass: call.pass as RecentCall['pass'], ok: Boolean(call.ok) })),
       };
       if (Item.verifiedWatermark !== undefined) status.verifiedWatermark = String(Item.verifiedWatermark);
+      const streak = Item.failureStreak as FailureStreak | undefined;
+      if (streak && isJammed({ ...streak, attempts: Number(decimalText(streak.attempts)) })) {
+        status.jam = {
+          pass: streak.pass,
+          window: { start: secondIso(Number(decimalText(streak.span.start))), end: secondIso(Number(decimalText(streak.span.end))) },
+          page: Number(decimalText(streak.page)),
+          attempts: Number(decimalText(streak.attempts)),
+          since: streak.since,
+          failure: streak.kind,
+        };
+      }
       if (Item.lastTickAt !== undefined && Item.lastOutcome !== undefined) {
         status.lastTick = { at: String(Item.lastTickAt), outcome: Item.lastOutcome as TickOutcome };
       }

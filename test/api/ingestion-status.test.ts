@@ -52,6 +52,8 @@ describe('GET /status', () => {
       verifiedLagSeconds: null,
       callsLastMinute: { head: 0, tail: 0, reconcile: 0 },
       lastTick: null,
+      jam: null,
+      operatorActions: [],
       counters: zeroCounters(),
     });
     expect(header(result, 'cache-control')).toBe('public, max-age=5');
@@ -68,6 +70,8 @@ describe('GET /status', () => {
       verifiedLagSeconds: 300,
       callsLastMinute: { head: 2, tail: 1, reconcile: 0 },
       lastTick: { at: '2026-11-25T09:59:55.000Z', outcome: 'rate-limited' },
+      jam: null,
+      operatorActions: [],
       counters: { ...zeroCounters(), calls: 12, fetched: 11500, applied: 11000, duplicates: 480, quarantined: 20, failedCalls: 3 },
     });
     expect(result.body).not.toContain('partner-api.internal');
@@ -80,7 +84,7 @@ describe('GET /status', () => {
     const input = dynamo.commandCalls(GetCommand)[0].args[0].input;
     expect(input.Key).toEqual({ pk: 'INGESTION', sk: 'CURSOR' });
     const projected = (input.ProjectionExpression ?? '').split(',').map((name) => input.ExpressionAttributeNames?.[name.trim()] ?? name.trim());
-    expect(projected.sort()).toEqual(['counters', 'lastOutcome', 'lastTickAt', 'recentCalls', 'verifiedWatermark', 'watermark']);
+    expect(projected.sort()).toEqual(['counters', 'lastOutcome', 'lastTickAt', 'failureStreak', 'operatorActions', 'recentCalls', 'verifiedWatermark', 'watermark'].sort());
   });
 
   it('answers a generic 500 problem when DynamoDB fails', async () => {

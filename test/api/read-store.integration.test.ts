@@ -164,6 +164,7 @@ describe('status from the ingestion cursor', () => {
       lastTick: { at: '2026-11-25T09:59:48.000Z', outcome: 'applied' },
       counters: { ...zeroCounters(), calls: 0, fetched: 10, applied: 20, duplicates: 30, quarantined: 40, failedCalls: 50 },
       recentCalls: [],
+      operatorActions: [],
     });
     expect(JSON.stringify(status)).not.toContain('position');
     const after = await invoke(getStatus, '/status');

@@ -13,21 +13,23 @@ describe('status view', () => {
       verifiedLagSeconds: null,
       callsLastMinute: { head: 0, tail: 0, reconcile: 0 },
       lastTick: null,
+      jam: null,
+      operatorActions: [],
       counters: zero,
     });
   });
 
   it('measures the lag in whole seconds from the watermark to now', () => {
-    const view = statusView({ watermark: '2026-11-25T09:57:59Z', counters, recentCalls: [] }, at('2026-11-25T10:00:00.999Z'));
+    const view = statusView({ watermark: '2026-11-25T09:57:59Z', counters, recentCalls: [], operatorActions: [] }, at('2026-11-25T10:00:00.999Z'));
     expect(view).toMatchObject({ watermark: '2026-11-25T09:57:59.000Z', lagSeconds: 121, lastTick: null, counters });
   });
 
   it('never shows a negative lag when the clock is behind the watermark', () => {
-    expect(statusView({ watermark: '2026-11-25T10:00:05Z', counters, recentCalls: [] }, at('2026-11-25T10:00:00Z')).lagSeconds).toBe(0);
+    expect(statusView({ watermark: '2026-11-25T10:00:05Z', counters, recentCalls: [], operatorActions: [] }, at('2026-11-25T10:00:00Z')).lagSeconds).toBe(0);
   });
 
   it('shows an unreadable watermark as null instead of failing', () => {
-    expect(statusView({ watermark: 'garbage', counters, recentCalls: [] }, 0)).toMatchObject({ watermark: null, lagSeconds: null });
+    expect(statusView({ watermark: 'garbage', counters, recentCalls: [], operatorActions: [] }, 0)).toMatchObject({ watermark: null, lagSeconds: null });
   });
 
   it('shows the tail lag and the calls of the last 60 s per pass', () => {
@@ -39,7 +41,7 @@ describe('status view', () => {
       { atMs: nowMs - 26_000, pass: 'head' as const, ok: false },
       { atMs: nowMs - 2_000, pass: 'reconcile' as const, ok: true },
     ];
-    const view = statusView({ watermark: '2026-11-25T09:59:30Z', verifiedWatermark: '2026-11-25T09:58:00Z', counters, recentCalls }, nowMs);
+    const view = statusView({ watermark: '2026-11-25T09:59:30Z', verifiedWatermark: '2026-11-25T09:58:00Z', counters, recentCalls, operatorActions: [] }, nowMs);
     expect(view).toMatchObject({ lagSeconds: 30, verifiedWatermark: '2026-11-25T09:58:00.000Z', verifiedLagSeconds: 120, callsLastMinute: { head: 2, tail: 1, reconcile: 1 } });
   });
 });

@@ -16,14 +16,14 @@ import type { TransactionSource } from '../../../lib/upstream/transaction-api-cl
 export function inMemoryCursor(): Omit<CursorStore, 'rewind'> & { counters: IngestionCounters } {
   let state: (CursorState & { counters: IngestionCounters }) | undefined;
   const copy = (): CursorState | undefined =>
-    state ? structuredClone({ sequence: state.sequence, position: state.position, pending: state.pending, notBefore: state.notBefore, recentCalls: state.recentCalls }) : undefined;
+    state ? structuredClone({ sequence: state.sequence, position: state.position, pending: state.pending, notBefore: state.notBefore, recentCalls: state.recentCalls, failureStreak: state.failureStreak, operatorActions: [] }) : undefined;
   return {
     get counters() {
       return state?.counters ?? zeroCounters();
     },
     load: async () => copy(),
     async create(position) {
-      state ??= { sequence: 0, position: structuredClone(position), counters: zeroCounters(), recentCalls: [] };
+      state ??= { sequence: 0, position: structuredClone(position), counters: zeroCounters(), recentCalls: [], operatorActions: [] };
       return copy()!;
     },
     async savePending(sequence, pending) {
@@ -38,6 +38,7 @@ export function inMemoryCursor(): Omit<CursorStore, 'rewind'> & { counters: Inge
       state.pending = undefined;
       state.notBefore = undefined;
       state.recentCalls = recentCalls;
+      state.failureStreak = undefined;
       addCounters(state.counters, counters);
       return true;
     },
@@ -45,6 +46,7 @@ export function inMemoryCursor(): Omit<CursorStore, 'rewind'> & { counters: Inge
       if (!state) throw new Error('no cursor');
       if (details.notBefore !== undefined) state.notBefore = details.notBefore;
       if (details.recentCalls) state.recentCalls = details.recentCalls;
+      if (details.failureStreak) state.failureStreak = details.failureStreak;
       if (details.counters) addCounters(state.counters, details.counters);
     },
   };

@@ -1,0 +1,43 @@
+import type { IngestionPosition, Pass, Span } from './ingestion-position';
+import { dropThrough, recordCounts } from './second-ledger';
+
+/** The call that keeps failing the same way: its pass, span and page. */
+export interface JammedCall {
+  pass: Pass;
+  span: Span;
+  page: number;
+}
+
+export type OperatorAction = 'split' | 'skip';
+
+/**
+ * A call's identity across ticks: the same pass asking from the same second for the same page.
+ * The end is left out: a head window grows with the clock while its start stays put.
+ */
+export const callKey = (call: JammedCall): string => `${call.pass}:${call.span.start}#${call.page}`;
+
+/**
+ * Where the passes stand after an operator acted on a jammed call (pure).
+ * - split: the pass asks for the first half of the span next (page 1), then goes on as usual,
+ *   so a bad record is narrowed down to one second in a few calls; a one-second span cannot split.
+ * - skip: the pass moves past the span without reading it. The head's skipped seconds are still
+ *   checked by the tail later (their ledger counts are zero, so the check re-reads them).
+ */
+export function positionAfterAction(position: IngestionPosition, call: JammedCall, action: OperatorAction): IngestionPosition | { refused: string } {
+  const open = { ...position.open };
+  delete open[call.pass];
+  if (action === 'split') {
+    if (call.span.end <= call.span.start) return { refused: 'a one-second span cannot be split: skip it' };
+    const mid = Math.floor((call.span.start + call.span.end) / 2);
+    return { ...position, open: { ...open, [call.pass]: { start: call.span.start, end: mid, page: 1 } } };
+  }
+  if (call.pass === 'head') {
+    const head = Math.max(position.head, call.span.end);
+    return { ...position, open, head, ledger: recordCounts(position.ledger, head, []) };
+  }
+  if (call.pass === 'tail') {
+    const verified = Math.max(position.verified, call.span.end);
+    return { ...position, open, verified, ledger: dropThrough(position.ledger, verified) };
+  }
+  return { ...position, open, reconciled: Math.max(position.reconciled, call.span.end) };
+}
