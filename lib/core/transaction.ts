@@ -29,17 +29,50 @@ export class DecimalText {
   constructor(readonly text: string) {}
 }
 
-/** The same rule the read API applies to path ids: a user we could never serve is not applied. */
-export const userIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
-/** DynamoDB numbers keep 38 significant digits; stay far below so sums never round. */
+/**
+ * Who can be a user: the read API serves exactly these ids (URL-encoded in the path), so a
+ * transaction of any other user could never be shown and is quarantined instead of counted.
+ * E-mail-like ids and prefixed UUIDs are users too (`.`, `@`, `:`, `+`).
+ */
+export const userIdPattern = /^[A-Za-z0-9_.@:+-]{1,128}$/;
+export const userIdRule = '1-128 characters of letters, digits and _ - . @ : +';
+/** DynamoDB numbers keep 38 significant digits: amounts below 1e15 with 12 decimals leave room for any sum. */
 const MAX_AMOUNT = new Big('1e15');
-const MAX_FRACTION_DIGITS = 8;
+const MAX_FRACTION_DIGITS = 12;
+/** A marker's sort key is `TX#<id>`: DynamoDB allows 1024 bytes. */
+const MAX_ID_CHARACTERS = 512;
+const MAX_ID_BYTES = 1000;
+
+/**
+ * Where being lenient loses nothing, the record is taken as meant (the README's validation table):
+ * a whole JSON number as an id is its digits; a type in another case is that type; a date-time
+ * without an offset, or with a space for the `T` (the API's own query format), is UTC.
+ */
+const idText = (field: string) =>
+  z.preprocess(
+    (value) => (value instanceof DecimalText && /^-?\d+$/.test(value.text) ? value.text : value),
+    z.string(`${field} is missing or not a string`),
+  );
+const lenientDateTime = z.preprocess(
+  (value) => (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(value) ? `${value.replace(' ', 'T')}Z` : value),
+  z.iso.datetime({ offset: true, message: 'createdAt is not an ISO 8601 date-time' }),
+);
+const lenientType = z.preprocess(
+  (value) => (typeof value === 'string' ? (transactionTypes.find((type) => type.toLowerCase() === value.trim().toLowerCase()) ?? value) : value),
+  z.enum(transactionTypes, `type is not one of ${transactionTypes.join(', ')}`),
+);
 
 const recordSchema = z.object({
-  id: z.string('id is missing or not a string').min(1, 'id is empty').max(256, 'id is longer than 256 characters'),
-  userId: z.string('userId is missing or not a string').regex(userIdPattern, 'userId is not 1-64 characters of [A-Za-z0-9_-]'),
-  createdAt: z.iso.datetime({ offset: true, message: 'createdAt is not an ISO 8601 date-time' }),
-  type: z.enum(transactionTypes, `type is not one of ${transactionTypes.join(', ')}`),
+  id: idText('id').pipe(
+    z
+      .string()
+      .min(1, 'id is empty')
+      .max(MAX_ID_CHARACTERS, `id is longer than ${MAX_ID_CHARACTERS} characters`)
+      .refine((id) => Buffer.byteLength(id, 'utf8') <= MAX_ID_BYTES, `id is longer than ${MAX_ID_BYTES} bytes`),
+  ),
+  userId: idText('userId').pipe(z.string().regex(userIdPattern, `userId is not ${userIdRule}`)),
+  createdAt: lenientDateTime,
+  type: lenientType,
   amount: z.instanceof(DecimalText, { message: 'amount is missing or not a JSON number' }),
 });
 
