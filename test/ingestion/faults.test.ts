@@ -133,3 +133,51 @@ test('a stored page is applied again after a crash without calling the upstream 
   expect((await storedAggregates(w.store)).get('u1')?.earned).toBe('1.21');
   await w.table.drop();
 });
+
+test('a page of 1000 records of 2 KB incompressible junk is stored (in chunks), applied and quarantined, never stuck', async () => {
+  const { randomBytes } = await import('node:crypto');
+  const junk = () => randomBytes(1500).toString('base64'); // ~2 KB that gzip cannot shrink
+  const records: UpstreamRecord[] = Array.from({ length: 1000 }, (_, i) => {
+    const createdAtMs = t0 + Math.floor(i / 100) * 1000;
+    if (i % 10 < 7) return { record: { id: junk(), userId: 'u1', createdAt: new Date(createdAtMs).toISOString(), type: 'earned', amount: junk() }, createdAtMs, visibleAtMs: createdAtMs };
+    return { record: { ...earned(`ok-${i}`, `u${i % 3}`, createdAtMs - t0, '0.5').record, memo: junk() }, createdAtMs, visibleAtMs: createdAtMs };
+  });
+  const w = await world(records);
+  const pendingPuts: number[] = [];
+  const store = { ...w.store, document: new Proxy(w.store.document, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return async (command: { constructor: { name: string }; input: { TransactItems?: { Put?: { Item?: { sk?: string } } }[] } }) => {
+        if (command.constructor.name === 'TransactWriteCommand') {
+          const chunks = (command.input.TransactItems ?? []).filter((action) => action.Put?.Item?.sk?.startsWith('PENDING#')).length;
+          if (chunks > 0) pendingPuts.push(chunks);
+        }
+        return target.send(command as never);
+      };
+    },
+  }) };
+  const report = await tick(w.config, store, w.upstream, w.clock);
+  expect(report).toMatchObject({ outcome: 'applied', fetched: 1000, applied: 300, quarantined: 700 });
+  expect(pendingPuts).toEqual([expect.any(Number)]);
+  expect(pendingPuts[0]).toBeGreaterThan(1); // more than one 300 KB chunk: the page is far over DynamoDB's 400 KB item limit
+  const { Items = [] } = await w.store.document.send(new QueryCommand({ TableName: w.store.tableName, KeyConditionExpression: 'pk = :q', ExpressionAttributeValues: { ':q': 'QUARANTINE' } }));
+  expect(Items).toHaveLength(700);
+  expect(Math.max(...Items.map((item) => item.raw.length))).toBeLessThanOrEqual(512); // an excerpt, plus the hash of the whole
+  expect((await storedAggregates(w.store)).get('u1')?.earned).toBe('50');
+  expect((await storedCursor(w.store)).pendingChunks).toBeUndefined();
+  await w.table.drop();
+}, 60_000);
+
+test('Retry-After: 86400 is honoured only up to 2 budget windows, and the capped one is counted and said', async () => {
+  const w = await world([earned('a', 'u1', 0, '1')]);
+  w.upstream.failCall(0, new UpstreamCallError('rate-limited', 'upstream answered 429', 429, 86_400_000));
+  const capped = await tick(w.config, w.store, w.upstream, w.clock);
+  expect(capped.outcome).toBe('rate-limited');
+  expect(capped.error).toMatch(/Retry-After 86400 s capped to 120 s/);
+  expect((await storedCursor(w.store)).counters).toMatchObject({ cappedRetryAfter: 1, failedCalls: 1 });
+  w.clock.advance(119_000);
+  expect((await tick(w.config, w.store, w.upstream, w.clock)).outcome).toBe('backing-off');
+  w.clock.advance(2_000);
+  expect(await tick(w.config, w.store, w.upstream, w.clock)).toMatchObject({ outcome: 'applied', applied: 1 });
+  await w.table.drop();
+});
