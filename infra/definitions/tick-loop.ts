@@ -32,9 +32,11 @@ export function tickLoopDefinition(fetchFunctionArn: string, partition = 'aws'):
       Parameters: { FunctionName: fetchFunctionArn, Payload: { source: 'schedule', tick } satisfies TickInput },
       ResultPath: null,
       TimeoutSeconds: ingestionSchedule.fetchTimeoutSeconds + 2,
+      // Not Lambda.TooManyRequestsException: a throttled tick is one that collided with another
+      // (opt-in reserved concurrency); retrying it would only collide again and count 3 throttles.
       Retry: [
         {
-          ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
+          ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'],
           IntervalSeconds: 1,
           MaxAttempts: 2,
           BackoffRate: 2,

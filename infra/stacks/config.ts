@@ -15,6 +15,7 @@ export const configSettings = {
   apiRateLimit: 'API_RATE_LIMIT',
   apiBurstLimit: 'API_BURST_LIMIT',
   alarmEmail: 'ALARM_EMAIL',
+  fetchReservedConcurrency: 'FETCH_RESERVED_CONCURRENCY',
 } as const;
 
 type SettingName = keyof typeof configSettings;
@@ -41,6 +42,12 @@ const configSchema = z.object({
   apiBurstLimit: z.coerce.number().int().positive().default(1000),
   /** When set, alarm notifications are e-mailed to this address (the subscription must be confirmed). */
   alarmEmail: optionalText.pipe(z.email().optional()),
+  /**
+   * Opt-in reserved concurrency for the fetch function (off by default). Lambda refuses a
+   * reservation that leaves fewer than 100 unreserved executions, which a new account (quota
+   * 10-50) cannot give; overlapping ticks are safe without it (budget and cursor are guarded in DynamoDB).
+   */
+  fetchReservedConcurrency: z.coerce.number().int().positive().optional(),
 });
 
 export type ServiceConfig = z.output<typeof configSchema>;

@@ -44,8 +44,9 @@ export class Ingestion extends Construct {
       serviceName: 'ingestion',
       memorySize: 512,
       timeout: Duration.seconds(ingestionSchedule.fetchTimeoutSeconds),
-      // Never two ticks at once from this account; the upstream call budget itself is guarded in DynamoDB.
-      reservedConcurrentExecutions: 1,
+      // Opt-in only (-c fetchReservedConcurrency=N): a reservation fails the first deploy on accounts
+      // with a low concurrency quota. Two ticks at once are safe: call slots and cursor are conditional writes.
+      reservedConcurrentExecutions: config.fetchReservedConcurrency,
       environment: {
         TABLE_NAME: aggregates.table.tableName,
         TRANSACTIONS_API_URL: transactionsApiUrl,
