@@ -13,6 +13,7 @@ import type { ServiceConfig } from './config';
 import { MockUpstream } from './mock-upstream';
 import { ServiceFunction } from './service-function';
 import { grantIngestionWrites } from './table-access';
+import { vendedLogGroupName } from './unique-names';
 
 export interface IngestionProps {
   aggregates: AggregatesTable;
@@ -64,7 +65,10 @@ export class Ingestion extends Construct {
       Secret.fromSecretNameV2(this, 'UpstreamApiKey', config.transactionsApiKeySecretName).grantRead(fetchFn);
     }
 
-    const executionLogs = new LogGroup(this, 'TickLoopLogs', { retention: RetentionDays.ONE_MONTH });
+    const executionLogs = new LogGroup(this, 'TickLoopLogs', {
+      logGroupName: vendedLogGroupName(this, 'states', 'TickLoop'),
+      retention: RetentionDays.ONE_MONTH,
+    });
     this.stateMachine = new StateMachine(this, 'TickLoop', {
       // Express: ~43,200 executions a month (~$2.5) cost less than their ~390k Standard state transitions (~$10); see README.
       stateMachineType: StateMachineType.EXPRESS,

@@ -18,7 +18,7 @@ export class MockUpstream extends Construct {
     super(scope, id);
     this.function = new ServiceFunction(this, 'MockTransactionApi', { entry: 'mock-transaction-api', serviceName: 'mock-transaction-api' });
     const api = new HttpApi(this, 'Api', { description: 'Demo Transaction API (synthetic data)', createDefaultStage: false });
-    new LoggedHttpStage(this, 'DefaultStage', { api });
+    new LoggedHttpStage(this, 'DefaultStage', { api, logName: 'MockUpstream' });
     const [route] = api.addRoutes({
       path: '/transactions',
       methods: [HttpMethod.GET],

@@ -58,6 +58,7 @@ export class ReadApi extends Construct {
     });
     this.stage = new LoggedHttpStage(this, 'DefaultStage', {
       api: this.api,
+      logName: 'ReadApi',
       throttle: { rateLimit: props.config.apiRateLimit, burstLimit: props.config.apiBurstLimit },
     }).stage;
 

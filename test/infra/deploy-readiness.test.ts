@@ -1,0 +1,47 @@
+import { synthesizeService } from './support/synthesize-service';
+
+/**
+ * What a first production deploy needs beyond a template that synthesizes (issue 12): one
+ * synthesis of the demo deployment (`-c upstream=mock`), assertions per concern.
+ */
+const service = synthesizeService({ upstream: 'mock' });
+const { template, stack, logicalId } = service;
+
+// any: synthesized CloudFormation JSON is untyped by nature; every use asserts the fields it reads.
+type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] };
+const resourcesOf = (type: string): Record<string, Resource> => template.findResources(type) as Record<string, Resource>;
+const propertiesOf = (type: string, id: string): Record<string, any> => resourcesOf(type)[id]!.Properties;
+
+/** The stack-id suffix every unique name ends with (CloudFormation resolves it at deploy time). */
+const stackIdSuffix = { 'Fn::Select': [4, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] };
+const vendedName = (service: string, name: string) => ({ 'Fn::Join': ['', [`/aws/vendedlogs/${service}/TransactionAggregation-${name}-`, stackIdSuffix]] });
+
+describe('vended log groups (item 2)', () => {
+  const logGroupNameOf = (logGroupId: string) => propertiesOf('AWS::Logs::LogGroup', logGroupId).LogGroupName;
+
+  test('the state machine logs to /aws/vendedlogs/states/<stack>-TickLoop-<stack id suffix>', () => {
+    const destination = propertiesOf('AWS::StepFunctions::StateMachine', logicalId(stack.ingestion.stateMachine)).LoggingConfiguration.Destinations[0];
+    const logGroupId = destination.CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0] as string;
+    expect(logGroupNameOf(logGroupId)).toEqual(vendedName('states', 'TickLoop'));
+  });
+
+  test('both HTTP APIs write access logs to /aws/vendedlogs/apigateway/<stack>-<api>-<stack id suffix>', () => {
+    const stages = Object.values(resourcesOf('AWS::ApiGatewayV2::Stage'));
+    const byApi = Object.fromEntries(stages.map((stage) => [stage.Properties.ApiId.Ref, logGroupNameOf(stage.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0])]));
+    expect(byApi).toEqual({
+      [logicalId(stack.readApi.api)]: vendedName('apigateway', 'ReadApi'),
+      [logicalId(stack.ingestion.mockUpstream!.node.findChild('Api'))]: vendedName('apigateway', 'MockUpstream'),
+    });
+  });
+
+  test('every vended log group name carries the stack name and the stack id (a second stack or a redeploy gets new names)', () => {
+    const names = Object.values(resourcesOf('AWS::Logs::LogGroup'))
+      .map((group) => JSON.stringify(group.Properties.LogGroupName ?? ''))
+      .filter((name) => name.includes('vendedlogs'));
+    expect(names).toHaveLength(3);
+    for (const name of names) {
+      expect(name).toContain('AWS::StackId');
+      expect(name).toContain('TransactionAggregation-');
+    }
+  });
+});
