@@ -23,7 +23,7 @@ export interface IngestionProps {
 /**
  * The ingestion path: EventBridge (once a minute) → Express state machine (5 ticks ~12 s
  * apart, the shared definition in infra/definitions/tick-loop.ts) → fetch function →
- * Transaction API and the table. Deploys the mock Transaction API when none is configured.
+ * Transaction API and the table. Deploys the mock Transaction API with `-c upstream=mock`.
  */
 export class Ingestion extends Construct {
   readonly fetchFunction: ServiceFunction;
@@ -34,8 +34,9 @@ export class Ingestion extends Construct {
   constructor(scope: Construct, id: string, props: IngestionProps) {
     super(scope, id);
     const { config, aggregates } = props;
+    // The config guarantees an explicit choice: the mock (-c upstream=mock) or a real HTTPS URL.
     let transactionsApiUrl = config.transactionsApiUrl;
-    if (!transactionsApiUrl) {
+    if (config.upstream === 'mock' || !transactionsApiUrl) {
       this.mockUpstream = new MockUpstream(this, 'MockUpstream');
       transactionsApiUrl = this.mockUpstream.url;
     }

@@ -45,3 +45,11 @@ describe('vended log groups (item 2)', () => {
     }
   });
 });
+
+describe('the demo upstream (item 3)', () => {
+  test("the mock's stage is throttled far below the read API's", () => {
+    const mockApiId = logicalId(stack.ingestion.mockUpstream!.node.findChild('Api'));
+    const stage = Object.values(resourcesOf('AWS::ApiGatewayV2::Stage')).find((candidate) => candidate.Properties.ApiId.Ref === mockApiId)!;
+    expect(stage.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 2, ThrottlingBurstLimit: 5 });
+  });
+});

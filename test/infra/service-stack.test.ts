@@ -8,6 +8,7 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { apiRoutes } from '../../infra/definitions/routes';
 import { ingestionSchedule } from '../../infra/definitions/schedule';
 import { apiDocsBundling } from '../../infra/stacks/api-docs-bundling';
+import { MOCK_INGEST_FROM } from '../../infra/stacks/config';
 import { ServiceFunction } from '../../infra/stacks/service-function';
 import { publishTickMetrics } from '../../lib/ingestion/tick-metrics';
 import { METRICS_NAMESPACE } from '../../lib/observability';
@@ -17,8 +18,8 @@ import { acknowledgements, unacknowledgedFindings } from './support/nag-findings
 import { actionsOf, statementsOfRole } from './support/role-statements';
 import { cdkJsonContext, synthesizeService } from './support/synthesize-service';
 
-// One synthesis for the whole file: the default deployment (no Transaction API configured).
-const service = synthesizeService();
+// One synthesis for the whole file: the demo deployment (`-c upstream=mock`).
+const service = synthesizeService({ upstream: 'mock' });
 const { template, stack, logicalId } = service;
 
 // any: synthesized CloudFormation JSON is untyped by nature; every use asserts the fields it reads.
@@ -113,7 +114,7 @@ describe('Lambda functions', () => {
       POWERTOOLS_METRICS_NAMESPACE: 'TransactionAggregation',
       TABLE_NAME: { Ref: tableId },
       TRANSACTIONS_API_URL: { 'Fn::GetAtt': [logicalId(stack.ingestion.mockUpstream!.node.findChild('Api')), 'ApiEndpoint'] },
-      INGEST_FROM: context.ingestFrom,
+      INGEST_FROM: MOCK_INGEST_FROM,
       SETTLE_LAG_SECONDS: String(context.settleLagSeconds),
       LATE_HORIZON_SECONDS: String(context.lateHorizonSeconds),
       HEAD_LAG_TARGET_SECONDS: String(context.headLagTargetSeconds),
@@ -243,7 +244,7 @@ describe('read API', () => {
   });
 });
 
-describe('mock upstream (no Transaction API configured)', () => {
+describe('mock upstream (-c upstream=mock)', () => {
   test('is deployed behind its own public HTTP API with GET /transactions, and its URL is an output', () => {
     const mockApiId = logicalId(stack.ingestion.mockUpstream!.node.findChild('Api'));
     expect(Object.keys(resourcesOf('AWS::ApiGatewayV2::Api')).sort()).toEqual([mockApiId, readApiId].sort());
