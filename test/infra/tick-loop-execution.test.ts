@@ -9,7 +9,7 @@ import { synthesizeService } from './support/synthesize-service';
  * Executes the state machine definition exactly as synthesized into the template, with the
  * fetch Lambda replaced by local handlers and every Wait cut to 0 ms.
  */
-const { template, stack, logicalId } = synthesizeService();
+const { template, stack, logicalId } = synthesizeService({ upstream: 'mock' });
 const fetchFunctionArn = fakeFunctionArn(logicalId(stack.ingestion.fetchFunction.fn));
 const [stateMachineResource] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
 const definition = definitionFromTemplate(stateMachineResource!.Properties.DefinitionString) as unknown as StateMachineDefinition;
