@@ -1,5 +1,5 @@
 import { type CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { CorsHttpMethod, HttpApi, HttpMethod, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnStage, CorsHttpMethod, HttpApi, HttpMethod, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -76,6 +76,8 @@ export class ReadApi extends Construct {
     };
 
     const iam = new HttpIamAuthorizer();
+    const stageResource = this.stage.node.defaultChild as CfnStage;
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of apiRoutes) {
       const fn = functionFor(route.handler);
       const [httpRoute] = this.api.addRoutes({
@@ -84,12 +86,18 @@ export class ReadApi extends Construct {
         integration: new HttpLambdaIntegration(`${pascalCase(route.handler)}Integration`, fn.fn),
         authorizer: route.authenticated ? iam : undefined,
       });
+      if (route.throttle) {
+        routeSettings[`${route.method} ${route.path}`] = { ThrottlingRateLimit: route.throttle.rateLimit, ThrottlingBurstLimit: route.throttle.burstLimit };
+        // Route settings name routes by key: the stage is created or updated after them.
+        stageResource.node.addDependency(httpRoute);
+      }
       const publicReason = publicByDesign[route.handler];
       if (!route.authenticated && publicReason) {
         Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: `${route.method} ${route.path} is public by design: ${publicReason}` });
       }
     }
     this.functions = functions;
+    if (Object.keys(routeSettings).length > 0) stageResource.routeSettings = routeSettings;
 
     // One resource per authenticated route; a path parameter becomes `*` (IAM has no finer match).
     const dataPaths = [...new Set(apiRoutes.filter((route) => route.authenticated).map((route) => route.path.replace(/\{[^}]+\}/g, '*')))];

@@ -1,3 +1,4 @@
+import { apiRoutes } from '../../infra/definitions/routes';
 import { synthesizeService } from './support/synthesize-service';
 
 /**
@@ -51,5 +52,30 @@ describe('the demo upstream (item 3)', () => {
     const mockApiId = logicalId(stack.ingestion.mockUpstream!.node.findChild('Api'));
     const stage = Object.values(resourcesOf('AWS::ApiGatewayV2::Stage')).find((candidate) => candidate.Properties.ApiId.Ref === mockApiId)!;
     expect(stage.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 2, ThrottlingBurstLimit: 5 });
+  });
+});
+
+describe('public routes (item 4)', () => {
+  const readStage = () => Object.entries(resourcesOf('AWS::ApiGatewayV2::Stage')).find(([, stage]) => stage.Properties.ApiId.Ref === logicalId(stack.readApi.api))!;
+
+  test('every public route of infra/definitions/routes.ts has its own throttling, below the stage default', () => {
+    const publicRoutes = apiRoutes.filter((route) => !route.authenticated);
+    expect(publicRoutes.map((route) => route.path).sort()).toEqual(['/api/docs', '/api/docs/{proxy+}', '/status']);
+    const [, stage] = readStage();
+    const settings = stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    expect(Object.keys(settings).sort()).toEqual(publicRoutes.map((route) => `${route.method} ${route.path}`).sort());
+    for (const route of publicRoutes) {
+      expect(settings[`${route.method} ${route.path}`]).toEqual({ ThrottlingRateLimit: route.throttle!.rateLimit, ThrottlingBurstLimit: route.throttle!.burstLimit });
+      expect(route.throttle!.rateLimit).toBeLessThan(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit);
+      expect(route.throttle!.burstLimit).toBeLessThan(stage.Properties.DefaultRouteSettings.ThrottlingBurstLimit);
+    }
+  });
+
+  test('the stage is deployed after the routes its settings name', () => {
+    const [, stage] = readStage();
+    const routeIds = Object.entries(resourcesOf('AWS::ApiGatewayV2::Route'))
+      .filter(([, route]) => ['GET /status', 'GET /api/docs', 'GET /api/docs/{proxy+}'].includes(route.Properties.RouteKey))
+      .map(([id]) => id);
+    expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 });
