@@ -119,6 +119,7 @@ describe('Lambda functions', () => {
       LATE_HORIZON_SECONDS: String(context.lateHorizonSeconds),
       HEAD_LAG_TARGET_SECONDS: String(context.headLagTargetSeconds),
       RECONCILE_HOURS: String(context.reconcileHours),
+      UPSTREAM_TIMEOUT_MS: String(ingestionSchedule.tickBudget.upstreamTimeoutSeconds * 1000),
     });
   });
 
