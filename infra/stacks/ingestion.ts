@@ -4,6 +4,7 @@ import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ingestionSchedule } from '../definitions/schedule';
@@ -29,6 +30,7 @@ export class Ingestion extends Construct {
   readonly fetchFunction: ServiceFunction;
   readonly stateMachine: StateMachine;
   readonly schedule: Rule;
+  readonly scheduleDeadLetters: Queue;
   readonly mockUpstream?: MockUpstream;
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
@@ -87,11 +89,21 @@ export class Ingestion extends Construct {
         'Express execution logging needs the CloudWatch Logs log-delivery actions (logs:CreateLogDelivery, ...) and X-Ray tracing needs xray:PutTraceSegments and co.; none of these support resource-level permissions.',
     });
 
+    // Starts EventBridge could not deliver (after its retries) land here, and alarm.
+    this.scheduleDeadLetters = new Queue(this, 'ScheduleDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.scheduleDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter queue: the one of the EventBridge rule target that starts the tick loop (cdk-nag only recognises SQS redrive policies).',
+    });
     this.schedule = new Rule(this, 'EveryMinute', {
       description: `Starts the tick loop ${ingestionSchedule.ruleExpression}`,
       schedule: Schedule.expression(ingestionSchedule.ruleExpression),
-      // A start that is over a minute late would overlap the next one: drop it instead.
-      targets: [new SfnStateMachine(this.stateMachine, { retryAttempts: 2, maxEventAge: Duration.seconds(60) })],
+      // A start that is over a minute late would overlap the next one: drop it (into the DLQ) instead.
+      targets: [new SfnStateMachine(this.stateMachine, { retryAttempts: 2, maxEventAge: Duration.seconds(60), deadLetterQueue: this.scheduleDeadLetters })],
     });
   }
 }

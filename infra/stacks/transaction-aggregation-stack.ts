@@ -29,6 +29,9 @@ export class TransactionAggregationStack extends Stack {
     this.monitoring = new Monitoring(this, 'Monitoring', {
       api: this.readApi.api,
       stateMachine: this.ingestion.stateMachine,
+      table: this.aggregates.table,
+      schedule: this.ingestion.schedule,
+      scheduleDeadLetters: this.ingestion.scheduleDeadLetters,
       alarmEmail: config.alarmEmail,
       functions: [
         // With the opt-in reservation a colliding tick is throttled once (not retried): alarm when collisions persist.

@@ -1,3 +1,4 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import { apiRoutes } from '../../infra/definitions/routes';
 import { synthesizeService } from './support/synthesize-service';
 
@@ -77,5 +78,71 @@ describe('public routes (item 4)', () => {
       .filter(([, route]) => ['GET /status', 'GET /api/docs', 'GET /api/docs/{proxy+}'].includes(route.Properties.RouteKey))
       .map(([id]) => id);
     expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+});
+
+describe('alarms (item 6)', () => {
+  // any: CloudFormation alarm properties, checked field by field below
+  const alarms = Object.values(resourcesOf('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties as Record<string, any>);
+  const alarmOn = (namespace: string, metricName: string) => {
+    const found = alarms.filter((alarm) => alarm.Namespace === namespace && alarm.MetricName === metricName);
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+  const topic = { Ref: logicalId(stack.monitoring.alarmTopic.topic) };
+
+  test('the head lag alarm is M of N (3 of 5 minutes above 120 s), not 1 of 1', () => {
+    expect(alarmOn('TransactionAggregation', 'IngestionLagSeconds')).toMatchObject({ Threshold: 120, EvaluationPeriods: 5, DatapointsToAlarm: 3, TreatMissingData: 'breaching' });
+  });
+
+  test('the verified (tail) lag alarms above 900 s, 3 of 5, and leaves silence to the head alarm', () => {
+    expect(alarmOn('TransactionAggregation', 'VerifiedLagSeconds')).toMatchObject({
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 900,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+      Dimensions: [{ Name: 'service', Value: 'ingestion' }],
+    });
+  });
+
+  test('DynamoDB read and write throttles on the table alarm', () => {
+    for (const metricName of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
+      expect(alarmOn('AWS/DynamoDB', metricName)).toMatchObject({ Dimensions: [{ Name: 'TableName', Value: { Ref: logicalId(stack.aggregates.table) } }], Threshold: 1, Statistic: 'Sum' });
+    }
+  });
+
+  test('Step Functions failed, timed-out and throttled executions alarm', () => {
+    const dimensions = [{ Name: 'StateMachineArn', Value: { Ref: logicalId(stack.ingestion.stateMachine) } }];
+    for (const metricName of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionThrottled']) {
+      expect(alarmOn('AWS/States', metricName)).toMatchObject({ Dimensions: dimensions, Threshold: 1 });
+    }
+  });
+
+  test('failed SNS deliveries of the alarm topic alarm', () => {
+    expect(alarmOn('AWS/SNS', 'NumberOfNotificationsFailed')).toMatchObject({ Dimensions: [{ Name: 'TopicName', Value: { 'Fn::GetAtt': [topic.Ref, 'TopicName'] } }], Threshold: 1 });
+  });
+
+  test('the schedule rule target has an encrypted, TLS-only dead-letter queue; failed invocations and dead letters alarm', () => {
+    const queueId = logicalId(stack.ingestion.scheduleDeadLetters);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } }, RetryPolicy: { MaximumEventAgeInSeconds: 60, MaximumRetryAttempts: 2 } })],
+    });
+    expect(propertiesOf('AWS::SQS::Queue', queueId)).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86_400 });
+    const queuePolicy = Object.values(resourcesOf('AWS::SQS::QueuePolicy')).find((policy) => policy.Properties.Queues[0].Ref === queueId)!;
+    expect(queuePolicy.Properties.PolicyDocument.Statement).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage' }),
+      ]),
+    );
+    expect(alarmOn('AWS/Events', 'FailedInvocations')).toMatchObject({ Dimensions: [{ Name: 'RuleName', Value: { Ref: logicalId(stack.ingestion.schedule) } }], Threshold: 1 });
+    expect(alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toMatchObject({ Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }], Threshold: 1 });
+  });
+
+  test('every new alarm notifies the alarm topic too', () => {
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([topic]);
   });
 });
