@@ -21,7 +21,7 @@ export const configSettings = {
 type SettingName = keyof typeof configSettings;
 
 /** Settings only CDK context gives (`-c key=value`): an exported variable must never choose them. */
-export const contextOnlySettings = ['upstream'] as const;
+export const contextOnlySettings = ['upstream', 'stage', 'account', 'region', 'domainName', 'certificateArn', 'readApiTracing'] as const;
 type ContextOnlySetting = (typeof contextOnlySettings)[number];
 
 const variableOf = (name: string): string => (name in configSettings ? configSettings[name as SettingName] : 'context only');
@@ -70,6 +70,18 @@ const configSchema = z.object({
    * 10-50) cannot give; overlapping ticks are safe without it (budget and cursor are guarded in DynamoDB).
    */
   fetchReservedConcurrency: z.coerce.number().int().positive().optional(),
+  /** `prod`: termination protection and an explicit account and region. */
+  stage: optionalText.pipe(z.enum(['dev', 'prod']).default('dev')),
+  account: optionalText.pipe(z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').optional()),
+  region: optionalText.pipe(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name such as eu-west-1').optional()),
+  /** A custom domain for the read API (with certificateArn, an ACM certificate in the stack's region). */
+  domainName: optionalText.pipe(z.string().regex(/^(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+$/i, 'a DNS name such as api.example.com').optional()),
+  certificateArn: optionalText.pipe(z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, 'an ACM certificate ARN').optional()),
+  /** Active X-Ray tracing on the read functions (off by default: see the README for its cost). */
+  readApiTracing: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')])
+    .optional()
+    .transform((on) => on ?? false),
 });
 
 const upstreamChoice = configSchema
@@ -84,7 +96,14 @@ const upstreamChoice = configSchema
           'no upstream chosen. Deploy against the real Transaction API with -c transactionsApiUrl=https://... -c ingestFrom=<ISO date-time>, ' +
           'or the synthetic demo one with -c upstream=mock (never for production data: it fills the table with synthetic users)',
       });
-    } else if (config.transactionsApiUrl && !config.ingestFrom) {
+    }
+    if (config.stage === 'prod' && (!config.account || !config.region)) {
+      context.addIssue({ code: 'custom', path: ['stage'], message: 'stage=prod deploys to an explicit environment: add -c account=<12 digits> -c region=<region>' });
+    }
+    if (Boolean(config.domainName) !== Boolean(config.certificateArn)) {
+      context.addIssue({ code: 'custom', path: ['domainName'], message: 'a custom domain needs both -c domainName=... and -c certificateArn=... (an ACM certificate for that name, in the stack region)' });
+    }
+    if (config.transactionsApiUrl && !config.ingestFrom) {
       context.addIssue({
         code: 'custom',
         path: ['ingestFrom'],

@@ -63,6 +63,8 @@ describe('deployment configuration', () => {
       reconcileHours: 24,
       apiRateLimit: 500,
       apiBurstLimit: 1000,
+      stage: 'dev',
+      readApiTracing: false,
     });
   });
 

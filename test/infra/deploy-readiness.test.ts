@@ -1,5 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { apiRoutes } from '../../infra/definitions/routes';
+import { statusAttributes } from '../../infra/stacks/table-access';
+import { createReadStore } from '../../lib/store/read-store';
+import type { StoreContext } from '../../lib/store/store-context';
+import { keys } from '../../lib/store/table-schema';
+import { actionsOf, statementsOfRole } from './support/role-statements';
 import { synthesizeService } from './support/synthesize-service';
 
 /**
@@ -144,5 +149,88 @@ describe('alarms (item 6)', () => {
 
   test('every new alarm notifies the alarm topic too', () => {
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([topic]);
+  });
+});
+
+describe('stack hygiene (item 7)', () => {
+  const readFunctionId = (handler: 'get-user-aggregate' | 'list-payouts' | 'get-status' | 'api-docs') => logicalId(stack.readApi.functions.get(handler)!.fn);
+  const dynamoStatementsOf = (functionId: string) => {
+    const roleId = propertiesOf('AWS::Lambda::Function', functionId).Role['Fn::GetAtt'][0] as string;
+    return statementsOfRole(template, roleId).filter((statement) => actionsOf([statement]).some((action) => action.startsWith('dynamodb:')));
+  };
+  const tableArn = { 'Fn::GetAtt': [logicalId(stack.aggregates.table), 'Arn'] };
+
+  test('the demo (default) stage is environment-agnostic and can be destroyed', () => {
+    expect(stack.terminationProtection).toBe(false);
+    expect(stack.resolve(stack.account)).toEqual({ Ref: 'AWS::AccountId' });
+  });
+
+  test('the dashboard name carries the region (dashboards are global to an account)', () => {
+    const [dashboard] = Object.values(resourcesOf('AWS::CloudWatch::Dashboard'));
+    expect(dashboard!.Properties.DashboardName).toEqual({ 'Fn::Join': ['', ['TransactionAggregation-', { Ref: 'AWS::Region' }]] });
+  });
+
+  test('every taggable resource carries the service, stage and stack tags', () => {
+    const expectedTags = [
+      { Key: 'service', Value: 'transaction-aggregation' },
+      { Key: 'stack', Value: 'TransactionAggregation' },
+      { Key: 'stage', Value: 'dev' },
+    ];
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::Lambda::Function', 'AWS::StepFunctions::StateMachine', 'AWS::SQS::Queue', 'AWS::SNS::Topic']) {
+      for (const resource of Object.values(resourcesOf(type))) expect(resource.Properties.Tags).toEqual(expect.arrayContaining(expectedTags.map((tag) => expect.objectContaining(tag))));
+    }
+    // HTTP APIs take tags as a map.
+    for (const api of Object.values(resourcesOf('AWS::ApiGatewayV2::Api'))) expect(api.Properties.Tags).toMatchObject({ service: 'transaction-aggregation', stage: 'dev' });
+  });
+
+  test('X-Ray on the read functions is off by default (no trace config, no X-Ray permissions); the fetch function keeps it', () => {
+    for (const handler of ['get-user-aggregate', 'list-payouts', 'get-status', 'api-docs'] as const) {
+      const id = readFunctionId(handler);
+      expect(propertiesOf('AWS::Lambda::Function', id).TracingConfig).toBeUndefined();
+      const roleId = propertiesOf('AWS::Lambda::Function', id).Role['Fn::GetAtt'][0] as string;
+      expect(actionsOf(statementsOfRole(template, roleId)).filter((action) => action.startsWith('xray:'))).toEqual([]);
+    }
+    expect(propertiesOf('AWS::Lambda::Function', logicalId(stack.ingestion.fetchFunction.fn)).TracingConfig).toEqual({ Mode: 'Active' });
+  });
+
+  test('get-user-aggregate: GetItem in USER# partitions only', () => {
+    expect(dynamoStatementsOf(readFunctionId('get-user-aggregate'))).toEqual([
+      { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: tableArn, Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] } } },
+    ]);
+  });
+
+  test('list-payouts: Query on the payout index only (not the table, no BatchGetItem)', () => {
+    expect(dynamoStatementsOf(readFunctionId('list-payouts'))).toEqual([
+      { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [tableArn, '/index/payoutIndex']] } },
+    ]);
+  });
+
+  test('get-status (public): GetItem of the cursor attributes in the INGESTION partition; never QUARANTINE, never a pending page', () => {
+    const [statement, ...others] = dynamoStatementsOf(readFunctionId('get-status'));
+    expect(others).toEqual([]);
+    expect(statement).toEqual({
+      Effect: 'Allow',
+      Action: 'dynamodb:GetItem',
+      Resource: tableArn,
+      Condition: {
+        'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['INGESTION'], 'dynamodb:Attributes': ['pk', 'sk', ...statusAttributes] },
+        StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+      },
+    });
+    expect(keys.quarantine(1, 1).pk).not.toBe('INGESTION');
+    expect(statusAttributes).not.toContain('data');
+  });
+
+  test('the read store asks for exactly what those grants allow (partition and attributes)', async () => {
+    const sent: Array<Record<string, any>> = [];
+    const document = { send: async (command: { input: Record<string, any> }) => (sent.push(command.input), {}) } as unknown as StoreContext['document'];
+    const store = createReadStore({ document, tableName: 'table' });
+    await store.getStatus();
+    await store.getAggregate('074092');
+    const [status, aggregate] = sent;
+    expect(status!.Key).toEqual(keys.cursor());
+    const projected = String(status!.ProjectionExpression).split(',').map((name) => status!.ExpressionAttributeNames[name.trim()] ?? name.trim());
+    expect(projected.sort()).toEqual([...statusAttributes].sort());
+    expect(aggregate!.Key.pk).toMatch(/^USER#/);
   });
 });

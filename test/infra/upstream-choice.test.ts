@@ -65,3 +65,30 @@ describe('npm start (infra/local) keeps accepting any upstream', () => {
     expect(localStackOptionsFrom({}).ingestFrom).toBeUndefined();
   });
 });
+
+describe('stage and custom domain settings', () => {
+  const mock = { upstream: 'mock' };
+  test('stage=prod needs an explicit account and region', () => {
+    expect(() => configOf({ ...mock, stage: 'prod' })).toThrow(/stage \(context only\): stage=prod deploys to an explicit environment/);
+    expect(() => configOf({ ...mock, stage: 'prod', account: '123456789012' })).toThrow(/-c region=/);
+    expect(configOf({ ...mock, stage: 'prod', account: '123456789012', region: 'eu-west-1' })).toMatchObject({ stage: 'prod', account: '123456789012', region: 'eu-west-1' });
+    expect(() => configOf({ ...mock, stage: 'production' })).toThrow(/stage/);
+  });
+
+  test('a custom domain needs both its name and its certificate', () => {
+    expect(() => configOf({ ...mock, domainName: 'api.example.com' })).toThrow(/needs both -c domainName=\.\.\. and -c certificateArn=/);
+    expect(() => configOf({ ...mock, certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' })).toThrow(/needs both/);
+  });
+
+  test('readApiTracing reads true/false from context strings or booleans, default off', () => {
+    expect(configOf(mock).readApiTracing).toBe(false);
+    expect(configOf({ ...mock, readApiTracing: 'true' }).readApiTracing).toBe(true);
+    expect(configOf({ ...mock, readApiTracing: true }).readApiTracing).toBe(true);
+    expect(() => configOf({ ...mock, readApiTracing: 'yes' })).toThrow(/readApiTracing/);
+  });
+
+  test('fetchReservedConcurrency is off unless given', () => {
+    expect(configOf(mock).fetchReservedConcurrency).toBeUndefined();
+    expect(configOf({ ...mock, fetchReservedConcurrency: '2' }).fetchReservedConcurrency).toBe(2);
+  });
+});
