@@ -69,7 +69,21 @@ test.each([
   const source = new SlowUpstream(upstream, jitter(seed));
   const cursor = createCursorStore(store);
   const reports: TickReport[] = [];
-  const runner = (holder: string) => runTick(tickDependencies(config, { store, source, clock, holder })).then((report) => reports.push(report));
+  // Every checkpoint that won (the conditional write on the sequence succeeded), in the order they were made.
+  const checkpoints: { sequence: number; position: [number, number, number] }[] = [];
+  const runner = (holder: string) => {
+    const deps = tickDependencies(config, { store, source, clock, holder });
+    const checkpoint = deps.cursor.checkpoint.bind(deps.cursor);
+    deps.cursor = {
+      ...deps.cursor,
+      checkpoint: async (sequence, next, details) => {
+        const moved = await checkpoint(sequence, next, details);
+        if (moved) checkpoints.push({ sequence, position: positionTuple(next) });
+        return moved;
+      },
+    };
+    return runTick(deps).then((report) => reports.push(report));
+  };
 
   let previous: { sequence: number; position: [number, number, number] } | undefined;
   const rounds = Math.ceil(600_000 / intervalMs);
@@ -86,6 +100,13 @@ test.each([
     }
     previous = now;
     clock.advance(intervalMs);
+  }
+
+  // Within rounds too: each winning checkpoint moved from a later sequence than the last, and no watermark went back.
+  expect(checkpoints.length).toBeGreaterThanOrEqual(10);
+  for (let i = 1; i < checkpoints.length; i++) {
+    expect(checkpoints[i]!.sequence).toBeGreaterThan(checkpoints[i - 1]!.sequence);
+    checkpoints[i]!.position.forEach((second, pass) => expect(second).toBeGreaterThanOrEqual(checkpoints[i - 1]!.position[pass]!));
   }
 
   // Every record was read (the head caught up and the late ones arrived long ago).
