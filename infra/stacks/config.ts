@@ -97,6 +97,9 @@ const upstreamChoice = configSchema
           'or the synthetic demo one with -c upstream=mock (never for production data: it fills the table with synthetic users)',
       });
     }
+    if (config.stage === 'prod' && config.upstream === 'mock') {
+      context.addIssue({ code: 'custom', path: ['upstream'], message: 'the mock Transaction API is for demo accounts: stage=prod needs the real one (-c transactionsApiUrl=https://...)' });
+    }
     if (config.stage === 'prod' && (!config.account || !config.region)) {
       context.addIssue({ code: 'custom', path: ['stage'], message: 'stage=prod deploys to an explicit environment: add -c account=<12 digits> -c region=<region>' });
     }

@@ -71,8 +71,13 @@ describe('stage and custom domain settings', () => {
   test('stage=prod needs an explicit account and region', () => {
     expect(() => configOf({ ...mock, stage: 'prod' })).toThrow(/stage \(context only\): stage=prod deploys to an explicit environment/);
     expect(() => configOf({ ...mock, stage: 'prod', account: '123456789012' })).toThrow(/-c region=/);
-    expect(configOf({ ...mock, stage: 'prod', account: '123456789012', region: 'eu-west-1' })).toMatchObject({ stage: 'prod', account: '123456789012', region: 'eu-west-1' });
+    const real = { transactionsApiUrl: 'https://partner.example', ingestFrom: '2026-11-01' };
+    expect(configOf({ ...real, stage: 'prod', account: '123456789012', region: 'eu-west-1' })).toMatchObject({ stage: 'prod', account: '123456789012', region: 'eu-west-1' });
     expect(() => configOf({ ...mock, stage: 'production' })).toThrow(/stage/);
+  });
+
+  test('stage=prod never takes the mock', () => {
+    expect(() => configOf({ ...mock, stage: 'prod', account: '123456789012', region: 'eu-west-1' })).toThrow(/mock Transaction API is for demo accounts/);
   });
 
   test('a custom domain needs both its name and its certificate', () => {
