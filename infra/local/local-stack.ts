@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { TickReport } from '../../lib/ingestion/run-tick';
 import type { TransactionDataset } from '../../lib/mock-upstream/dataset';
-import { contractLimit, generatedMockUpstream, mockSettingsFrom, type MockSettings } from '../../lib/mock-upstream/mock-settings';
+import { contractLimit, generatedMockUpstream, mockSettingsFrom, mockSummary, type MockSettings } from '../../lib/mock-upstream/mock-settings';
 import { createMockTransactionApi } from '../../lib/mock-upstream/transaction-api';
 import { ingestionSchedule } from '../definitions/schedule';
 import { startApiServer } from './api-server';
@@ -158,7 +158,7 @@ function banner(facts: {
 }): string {
   const mock = facts.mockSettings;
   const upstream = mock
-    ? `${facts.upstreamUrl}/transactions  (mock: seed "${mock.seed}", ${mock.users} users, ${mock.transactionsPerMinute} tx/min, history from ${new Date(mock.startedAtMs - mock.historyMinutes * 60_000).toISOString()})`
+    ? `${facts.upstreamUrl}/transactions  (mock: ${mockSummary(mock)}, history from ${new Date(mock.startedAtMs - mock.historyMinutes * 60_000).toISOString()})`
     : `${facts.upstreamUrl}`;
   return [
     '',

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { mockSettingsFrom } from '../../lib/mock-upstream/mock-settings';
 import { JavaMissingError } from './dynamodb-local';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from './local-stack';
 
@@ -21,6 +22,8 @@ export function localStackOptionsFrom(environment: NodeJS.ProcessEnv): LocalStac
     throw new Error(`Invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
   }
   const env = parsed.data;
+  // The mock's knobs (MOCK_*) are checked now, so a typo stops `npm start` before anything runs.
+  if (!env.TRANSACTIONS_API_URL) mockSettingsFrom(environment, { startedAtMs: Date.now() });
   return {
     port: env.PORT,
     timeScale: env.TIME_SCALE,

@@ -3,9 +3,10 @@ import { rewindTarget } from '../../lib/ingestion/rewind-target';
 import { createCursorStore } from '../../lib/store/cursor-store';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
 
-const usage = `usage: npx tsx infra/ops/rewind-ingestion.ts --table NAME --to DATE-TIME [--look-back-seconds 60] [--marker-ttl-days 7]
-Moves the ingestion watermark back to DATE-TIME so the next ticks re-read from there; what was
-already applied counts as duplicates, what the upstream added since is applied. Uses the usual
+const usage = `usage: npx tsx infra/ops/rewind-ingestion.ts --table NAME --to DATE-TIME [--marker-ttl-days 7]
+Moves the head, tail and reconciliation watermarks back to DATE-TIME (reconciliation only if it
+was later) so the next ticks re-read from there; what was already applied counts as duplicates,
+what the upstream added since is applied. Uses the usual
 AWS credentials and region (AWS_REGION, AWS_PROFILE); AWS_ENDPOINT_URL_DYNAMODB for DynamoDB Local.`;
 
 /** The command: returns the exit code and prints what it did or why it refused. */
@@ -14,19 +15,18 @@ export async function rewindIngestion(argv: string[], nowMs = Date.now(), print:
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { table: { type: 'string' }, to: { type: 'string' }, 'look-back-seconds': { type: 'string', default: '60' }, 'marker-ttl-days': { type: 'string', default: '7' } },
+      options: { table: { type: 'string' }, to: { type: 'string' }, 'marker-ttl-days': { type: 'string', default: '7' } },
     }));
   } catch (error) {
     print(`${(error as Error).message}\n${usage}`);
     return 2;
   }
-  const lookBackSeconds = Number(values['look-back-seconds']);
   const markerTtlDays = Number(values['marker-ttl-days']);
-  if (!values.table || !values.to || !(lookBackSeconds >= 0) || !(markerTtlDays > 0)) {
+  if (!values.table || !values.to || !(markerTtlDays > 0)) {
     print(usage);
     return 2;
   }
-  const target = rewindTarget(values.to, nowMs, { lookBackSeconds, markerTtlDays });
+  const target = rewindTarget(values.to, nowMs, { markerTtlDays });
   if (!target.ok) {
     print(`refused: ${target.error}`);
     return 1;
@@ -35,7 +35,7 @@ export async function rewindIngestion(argv: string[], nowMs = Date.now(), print:
   try {
     const result = await createCursorStore({ document, tableName: values.table }).rewind(target.watermark, new Date(nowMs).toISOString());
     if (result.rewound) {
-      print(`rewound: watermark ${result.from} → ${result.to}; the next tick reads from ${new Date(Date.parse(result.to) - lookBackSeconds * 1000).toISOString()}`);
+      print(`rewound: head and tail watermarks ${result.from} → ${result.to}; the head re-reads from the second after, the tail checks again behind it`);
       return 0;
     }
     const reasons = {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { mockKnobNames, mockSettingsFrom } from '../../lib/mock-upstream/mock-settings';
 
 /**
  * Deployment settings: each one a cdk.json context key (or `cdk deploy -c key=value`),
@@ -16,6 +17,7 @@ export const configSettings = {
   apiBurstLimit: 'API_BURST_LIMIT',
   alarmEmail: 'ALARM_EMAIL',
   fetchReservedConcurrency: 'FETCH_RESERVED_CONCURRENCY',
+  mockKnobs: 'MOCK_KNOBS',
 } as const;
 
 type SettingName = keyof typeof configSettings;
@@ -45,6 +47,47 @@ const deployableUrl = z
     error: 'must not be a loopback address (localhost, 127.0.0.1, ::1): a deployed function cannot reach your machine; is TRANSACTIONS_API_URL of `npm start` still exported?',
   });
 
+/**
+ * The deployed mock's knobs: an object in cdk.json (`{"MOCK_FAULTS": "lying-meta"}`), or
+ * `NAME=value` pairs separated by spaces (`-c mockKnobs=...`, MOCK_KNOBS). Each name must be
+ * one of the mock's knobs and the values must make sense to the mock, else the synth stops.
+ */
+const mockKnobsSchema = z
+  .union([z.string(), z.record(z.string(), z.union([z.string(), z.number()]))])
+  .optional()
+  .transform((value, context) => {
+    if (value === undefined) return undefined;
+    const knobs: Record<string, string> = {};
+    if (typeof value === 'string') {
+      for (const pair of value.trim().split(/\s+/).filter((piece) => piece !== '')) {
+        const at = pair.indexOf('=');
+        if (at < 1) {
+          context.addIssue({ code: 'custom', message: `"${pair}" is not NAME=value` });
+          return z.NEVER;
+        }
+        knobs[pair.slice(0, at)] = pair.slice(at + 1);
+      }
+    } else {
+      for (const [name, knob] of Object.entries(value)) knobs[name] = String(knob);
+    }
+    const unknown = Object.keys(knobs).filter((name) => !mockKnobNames.includes(name));
+    if (unknown.length > 0) {
+      context.addIssue({ code: 'custom', message: `unknown mock knob ${unknown.join(', ')} (known: ${mockKnobNames.join(', ')})` });
+      return z.NEVER;
+    }
+    try {
+      const settings = mockSettingsFrom(knobs, { startedAtMs: 0 });
+      // Without either, the bad window would follow the deployed mock's hourly start and move every hour.
+      if (settings.faults.modes.includes('bad-page') && !knobs.MOCK_BAD_PAGE_AT && !knobs.MOCK_STARTED_AT) {
+        throw new Error('the bad-page fault needs MOCK_BAD_PAGE_AT (or MOCK_STARTED_AT) when deployed');
+      }
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+    return Object.keys(knobs).length > 0 ? knobs : undefined;
+  });
+
 const configSchema = z.object({
   /** `mock`: deploy the demo Transaction API and ingest from it. The alternative to `transactionsApiUrl`. */
   upstream: optionalText.pipe(z.enum(['mock'], { error: 'the only value is "mock" (or leave it out and set transactionsApiUrl)' }).optional()),
@@ -52,11 +95,11 @@ const configSchema = z.object({
   transactionsApiKeySecretName: optionalText,
   /** Required with a real upstream (the start point is a deliberate choice); MOCK_INGEST_FROM with the mock. */
   ingestFrom: optionalText.pipe(z.iso.datetime({ offset: true }).or(z.iso.date()).optional()),
-  settleLagSeconds: z.coerce.number().int().nonnegative().default(5),
+  settleLagSeconds: z.coerce.number().int().nonnegative().default(45),
   /** Every second is checked again for late arrivals once it is this old. */
   lateHorizonSeconds: z.coerce.number().int().positive().default(60),
   /** The head pass gets a call while its lag is above this. */
-  headLagTargetSeconds: z.coerce.number().int().positive().default(30),
+  headLagTargetSeconds: z.coerce.number().int().positive().default(70),
   /** Spare calls re-read this many past hours in full (0: no reconciliation). */
   reconcileHours: z.coerce.number().nonnegative().default(24),
   /** Steady-state requests per second the read API's stage accepts before answering 429. */
@@ -82,6 +125,8 @@ const configSchema = z.object({
     .union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')])
     .optional()
     .transform((on) => on ?? false),
+  /** The deployed mock's environment (MOCK_* knobs); ignored when a real Transaction API is configured. */
+  mockKnobs: mockKnobsSchema,
 });
 
 const upstreamChoice = configSchema

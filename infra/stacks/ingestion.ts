@@ -39,7 +39,7 @@ export class Ingestion extends Construct {
     // The config guarantees an explicit choice: the mock (-c upstream=mock) or a real HTTPS URL.
     let transactionsApiUrl = config.transactionsApiUrl;
     if (config.upstream === 'mock' || !transactionsApiUrl) {
-      this.mockUpstream = new MockUpstream(this, 'MockUpstream');
+      this.mockUpstream = new MockUpstream(this, 'MockUpstream', { knobs: config.mockKnobs });
       transactionsApiUrl = this.mockUpstream.url;
     }
 

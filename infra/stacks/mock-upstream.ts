@@ -17,9 +17,14 @@ export class MockUpstream extends Construct {
   /** Base URL the fetch function calls (`{url}/transactions`). */
   readonly url: string;
 
-  constructor(scope: Construct, id: string) {
+  /** `knobs`: the mock's MOCK_* settings (deployment setting `mockKnobs`), set as the function's environment. */
+  constructor(scope: Construct, id: string, props: { knobs?: Record<string, string> } = {}) {
     super(scope, id);
-    this.function = new ServiceFunction(this, 'MockTransactionApi', { entry: 'mock-transaction-api', serviceName: 'mock-transaction-api' });
+    this.function = new ServiceFunction(this, 'MockTransactionApi', {
+      entry: 'mock-transaction-api',
+      serviceName: 'mock-transaction-api',
+      ...(props.knobs ? { environment: props.knobs } : {}),
+    });
     const api = new HttpApi(this, 'Api', { description: 'Demo Transaction API (synthetic data)', createDefaultStage: false });
     // Throttled: only the fetch function calls it (5 a minute); anyone else who finds the URL gets 429s, not a Lambda bill.
     new LoggedHttpStage(this, 'DefaultStage', { api, logName: 'MockUpstream', throttle: mockStageThrottle });

@@ -5,15 +5,16 @@ import { upstreamContract } from './upstream-contract';
 export type PlannedCall = { kind: 'fetch'; pass: Pass; span: Span; page: number } | { kind: 'idle' };
 
 /**
- * Who gets the next call, and what it asks for. The head while its lag is above the target;
- * otherwise the tail, once a target lag's worth of the seconds it read is old enough to check;
- * otherwise reconciliation, likewise for re-reading. A quiet upstream therefore costs about one
- * call per target lag and pass, not five near-empty calls a minute.
+ * Who gets the next call, and what it asks for. The head as soon as a full page of settled
+ * seconds waits (busy upstream) or its lag is above the target (quiet upstream); otherwise the
+ * tail, once a target lag's worth of the seconds it read is old enough to check; otherwise
+ * reconciliation, likewise for re-reading. A quiet upstream therefore costs about one call per
+ * target lag and pass, not five near-empty calls a minute.
  */
 export function planCall(position: IngestionPosition, nowMs: number, settings: IngestionSettings): PlannedCall {
   const now = epochSecond(nowMs);
   const head = headSpan(position, now, settings);
-  if (head && now - position.head > settings.headLagTargetSeconds) return fetch('head', head);
+  if (head && (head.full || now - position.head > settings.headLagTargetSeconds)) return fetch('head', head);
   const tail = tailSpan(position, now, settings);
   if (tail) return fetch('tail', tail);
   const reconcile = reconcileSpan(position, now, settings);
@@ -28,13 +29,15 @@ const fetch = (pass: Pass, span: Span & { page?: number }): PlannedCall => ({ ki
  * page at the density it saw lately (the whole settled stretch while it knows none), never
  * past the settled end.
  */
-function headSpan(position: IngestionPosition, now: number, settings: IngestionSettings): (Span & { page?: number }) | undefined {
-  if (position.open.head) return position.open.head;
+function headSpan(position: IngestionPosition, now: number, settings: IngestionSettings): (Span & { page?: number; full?: boolean }) | undefined {
+  if (position.open.head) return { ...position.open.head, full: true };
   const settled = now - settings.settleLagSeconds;
   const start = position.head + 1;
   if (start > settled) return undefined;
-  const seconds = position.density > 0 ? Math.max(1, Math.round(upstreamContract.pageSize / position.density)) : Number.POSITIVE_INFINITY;
-  return { start, end: Math.min(settled, start + seconds - 1) };
+  if (position.density <= 0) return { start, end: settled };
+  const seconds = Math.max(1, Math.round(upstreamContract.pageSize / position.density));
+  const end = Math.min(settled, start + seconds - 1);
+  return { start, end, full: end - start + 1 >= seconds };
 }
 
 /** The tail's next check: the oldest unverified seconds old enough, as many as `probeItems` listings. */

@@ -75,12 +75,12 @@ export async function runTick(deps: TickDependencies): Promise<TickReport> {
     return quiet('idle');
   }
   const slot = await deps.callSlots.claim(deps.holder);
-  if (!slot.claimed) {
+  const window = { start: secondIso(plan.span.start), end: secondIso(plan.span.end) };
+  // Claim and send stay together: a claim that aged meanwhile is stamped again, or given up.
+  if (!slot.claimed || !(await deps.callSlots.confirm(slot))) {
     await deps.cursor.recordOutcome('budget-exhausted', nowIso());
     return quiet('budget-exhausted');
   }
-
-  const window = { start: secondIso(plan.span.start), end: secondIso(plan.span.end) };
   const fetchedAtMs = deps.nowMs();
   let page;
   try {
@@ -128,7 +128,7 @@ async function failedCall(deps: TickDependencies, state: CursorState, pass: Pass
 
 async function applyAndCheckpoint(deps: TickDependencies, state: CursorState, pending: PendingPage, outcome: TickOutcome): Promise<TickReport> {
   const nowIso = new Date(deps.nowMs()).toISOString();
-  await deps.quarantine.keep(state.sequence, pending.quarantined, pending, nowIso);
+  const quarantined = await deps.quarantine.keep(state.sequence, pending.quarantined, pending, nowIso);
   const { distinct, repeated } = distinctTransactions(pending.transactions);
   const { applied, duplicates } = await deps.aggregates.apply(state.sequence, distinct);
   const next = positionAfterPage(state.position, pending, deps.settings);
@@ -138,7 +138,7 @@ async function applyAndCheckpoint(deps: TickDependencies, state: CursorState, pe
     fetched: pending.fetched,
     applied,
     duplicates: duplicates + repeated,
-    quarantined: pending.quarantined.length,
+    quarantined,
     lateApplied: pending.pass === 'head' ? 0 : applied,
     contradictoryMeta: pending.contradiction ? 1 : 0,
   };

@@ -34,7 +34,7 @@ export function tickDependencies(
       markerTtlSeconds: config.markerTtlSeconds,
       concurrency: config.applyConcurrency,
     }),
-    quarantine: createQuarantineStore(store, clock.sleep),
+    quarantine: createQuarantineStore(store),
     source:
       options.source ??
       createTransactionApiClient({ baseUrl: config.transactionsApiUrl, timeoutMs: config.upstreamTimeoutMs, apiKey: options.apiKey, nowMs: clock.nowMs }),

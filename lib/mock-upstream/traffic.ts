@@ -11,6 +11,29 @@ export interface TrafficSettings {
   transactionsPerMinute: number;
   /** No traffic before this instant (floored to the minute). */
   historyStartMs: number;
+  /**
+   * Traffic that changes over time (MOCK_PHASES): each phase lasts whole minutes at its own mean
+   * rate; the cycle starts at `phasesFromMs` and repeats (before it too: the history before the
+   * start plays the end of the cycle). Overrides `transactionsPerMinute`.
+   */
+  phases?: readonly TrafficPhase[];
+  /** Where the first phase begins (floored to the minute): the mock's start. Default: the history's start. */
+  phasesFromMs?: number;
+  /** Late listings (MOCK_LATE_FRACTION, MOCK_LATE_SECONDS): a share of the items is listed only some seconds after its createdAt. */
+  late?: LateListings;
+}
+
+export interface TrafficPhase {
+  minutes: number;
+  transactionsPerMinute: number;
+}
+
+export interface LateListings {
+  /** Share of generated transactions that arrive late, 0..1. */
+  fraction: number;
+  /** Each late one is listed a whole number of seconds in [minSeconds, maxSeconds] after its createdAt. */
+  minSeconds: number;
+  maxSeconds: number;
 }
 
 export const MINUTE_MS = 60_000;
@@ -51,17 +74,50 @@ const minuteRandom = (settings: TrafficSettings, minute: number): Random => rand
 
 const firstTrafficMinute = (settings: TrafficSettings): number => Math.floor(settings.historyStartMs / MINUTE_MS);
 
+/** The mean rate of one minute: its phase's, or the one constant rate. */
+export function minuteRate(settings: TrafficSettings, minute: number): number {
+  const phases = settings.phases;
+  if (!phases || phases.length === 0) return settings.transactionsPerMinute;
+  const cycle = phases.reduce((total, phase) => total + phase.minutes, 0);
+  const anchor = Math.floor((settings.phasesFromMs ?? settings.historyStartMs) / MINUTE_MS);
+  let into = (((minute - anchor) % cycle) + cycle) % cycle;
+  for (const phase of phases) {
+    if (into < phase.minutes) return phase.transactionsPerMinute;
+    into -= phase.minutes;
+  }
+  return phases[phases.length - 1]!.transactionsPerMinute;
+}
+
 /** How many transactions the minute holds (cheap: two draws, no transaction is built). */
 export function minuteTrafficCount(settings: TrafficSettings, minute: number): number {
-  if (minute < firstTrafficMinute(settings) || settings.transactionsPerMinute <= 0 || settings.users <= 0) return 0;
-  return countFrom(minuteRandom(settings, minute), settings.transactionsPerMinute);
+  const rate = minuteRate(settings, minute);
+  if (minute < firstTrafficMinute(settings) || rate <= 0 || settings.users <= 0) return 0;
+  return countFrom(minuteRandom(settings, minute), rate);
 }
+
+/**
+ * When a generated transaction is listed: undefined when on time, else an epoch ms
+ * `late.minSeconds..late.maxSeconds` after its createdAt. Drawn from (seed, id), so the same
+ * seed always makes the same transactions late by the same delay.
+ */
+export function lateVisibleAt(settings: TrafficSettings, transaction: Pick<MockTransaction, 'id' | 'createdAt'>): number | undefined {
+  const late = settings.late;
+  if (!late || late.fraction <= 0) return undefined;
+  const random = randomFor(settings.seed, 'late', transaction.id);
+  if (random() >= late.fraction) return undefined;
+  return Date.parse(transaction.createdAt) + integerBetween(random, late.minSeconds, late.maxSeconds) * 1000;
+}
+
+/** The longest delay of a late listing (0 when none is late): minutes older than this are fully listed. */
+export const maxLateMs = (settings: TrafficSettings): number =>
+  settings.late && settings.late.fraction > 0 ? settings.late.maxSeconds * 1000 : 0;
 
 /** The minute's transactions (unsorted): whole seconds, skewed user activity, amounts in cents. */
 export function minuteTraffic(settings: TrafficSettings, minute: number): MockTransaction[] {
-  if (minute < firstTrafficMinute(settings) || settings.transactionsPerMinute <= 0 || settings.users <= 0) return [];
+  const rate = minuteRate(settings, minute);
+  if (minute < firstTrafficMinute(settings) || rate <= 0 || settings.users <= 0) return [];
   const random = minuteRandom(settings, minute);
-  const count = countFrom(random, settings.transactionsPerMinute);
+  const count = countFrom(random, rate);
   const transactions: MockTransaction[] = [];
   for (let i = 0; i < count; i++) {
     const second = integerBetween(random, 0, 59);

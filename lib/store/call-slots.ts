@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CallSlotItem } from './item-shapes';
 import { keys } from './table-schema';
 import { isConditionalCheckFailure, type StoreContext } from './store-context';
@@ -12,10 +12,20 @@ export interface CallBudget {
   maxWaitMs: number;
 }
 
-export type SlotClaim = { claimed: true; slot: number } | { claimed: false; freeAtMs: number };
+export type SlotClaim = { claimed: true; slot: number; claimedAt: number; holder: string } | { claimed: false; freeAtMs: number };
+
+/** A claim older than this when the request goes out is stamped again: the upstream counts arrivals. */
+export const SEND_WITHIN_MS = 50;
 
 export interface CallSlots {
   claim(holder: string): Promise<SlotClaim>;
+  /**
+   * Called right before the request is sent. A claim that has grown older than `SEND_WITHIN_MS`
+   * (a cold start, a slow secret, a GC pause) is moved to now with a conditional write, so the
+   * slot reopens `windowMs` after the real send; false when the slot was taken meanwhile (the
+   * claim expired), and the call must not go out.
+   */
+  confirm(claim: Extract<SlotClaim, { claimed: true }>): Promise<boolean>;
 }
 
 /**
@@ -72,12 +82,33 @@ export function createCallSlots(
               ExpressionAttributeValues: seen === 0 ? undefined : { ':seen': seen },
             }),
           );
-          return { claimed: true, slot };
+          return { claimed: true, slot, claimedAt, holder };
         } catch (error) {
           if (!isConditionalCheckFailure(error)) throw error;
         }
       }
       return { claimed: false, freeAtMs: clock.nowMs() + budget.windowMs / budget.calls };
+    },
+
+    async confirm(claim) {
+      const now = clock.nowMs();
+      if (now - claim.claimedAt <= SEND_WITHIN_MS) return true;
+      try {
+        await document.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.callSlot(claim.slot),
+            UpdateExpression: 'SET claimedAt = :now, expiresAt = :expiresAt',
+            ConditionExpression: 'claimedAt = :claimedAt AND claimedBy = :holder',
+            ExpressionAttributeValues: { ':now': now, ':expiresAt': Math.ceil((now + budget.windowMs) / 1000) + 86_400, ':claimedAt': claim.claimedAt, ':holder': claim.holder },
+          }),
+        );
+        claim.claimedAt = now;
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) return false;
+        throw error;
+      }
     },
   };
 }

@@ -111,7 +111,7 @@ export interface CallSlotItem {
   expiresAt: number;
 }
 
-/** QUARANTINE / <sequence>#<index> */
+/** QUARANTINE / RAW#<sha256>: one item per distinct malformed record, however often it is re-read. */
 export interface QuarantineItem {
   pk: string;
   sk: string;
@@ -119,7 +119,9 @@ export interface QuarantineItem {
   /** The raw upstream record, as JSON text (its first characters only, see `rawSha256`). */
   raw: string;
   /** SHA-256 of the whole raw record's JSON text, so an excerpt can be matched with the upstream's copy. */
-  rawSha256?: string;
+  rawSha256: string;
+  /** The page (cursor sequence) that first kept it: a retry of that page counts it again, a re-read does not. */
+  firstSequence: number;
   windowStart: string;
   windowEnd: string;
   page: number;

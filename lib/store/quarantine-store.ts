@@ -1,37 +1,65 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import pLimit from 'p-limit';
 import type { Window } from '../core/upstream-page';
 import type { QuarantineItem } from './item-shapes';
 import { keys } from './table-schema';
 import type { StoreContext } from './store-context';
 
-export interface QuarantineStore {
-  /** Keeps malformed records of page `sequence`; keyed by position, so re-applying overwrites. */
-  keep(sequence: number, records: readonly { index: number; reason: string; raw: string; rawSha256?: string }[], source: { window: Window; page: number }, nowIso: string): Promise<void>;
+export interface QuarantinedRecord {
+  index: number;
+  reason: string;
+  raw: string;
+  rawSha256: string;
 }
 
-export function createQuarantineStore({ document, tableName }: StoreContext, sleep: (ms: number) => Promise<void>): QuarantineStore {
+export interface QuarantineStore {
+  /**
+   * Keeps the malformed records of page `sequence`, one item per distinct content, and answers
+   * how many are new: a tail or reconciliation re-read of the same record counts nothing, a retry
+   * of the same page (after a crash before its checkpoint) counts them again, as it should.
+   */
+  keep(sequence: number, records: readonly QuarantinedRecord[], source: { window: Window; page: number }, nowIso: string): Promise<number>;
+}
+
+const PARALLEL_PUTS = 8;
+
+export function createQuarantineStore({ document, tableName }: StoreContext): QuarantineStore {
+  const limit = pLimit(PARALLEL_PUTS);
   return {
     async keep(sequence, records, source, nowIso) {
-      for (let offset = 0; offset < records.length; offset += 25) {
-        const items: QuarantineItem[] = records.slice(offset, offset + 25).map((record) => ({
-          ...keys.quarantine(sequence, record.index),
-          reason: record.reason,
-          raw: record.raw,
-          ...(record.rawSha256 ? { rawSha256: record.rawSha256 } : {}),
-          windowStart: source.window.start,
-          windowEnd: source.window.end,
-          page: source.page,
-          quarantinedAt: nowIso,
-        }));
-        let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-          [tableName]: items.map((Item) => ({ PutRequest: { Item: { ...Item } } })),
-        };
-        while (request && (request[tableName]?.length ?? 0) > 0) {
-          const response = await document.send(new BatchWriteCommand({ RequestItems: request }));
-          request = response.UnprocessedItems as typeof request;
-          if (request && (request[tableName]?.length ?? 0) > 0) await sleep(50);
-        }
-      }
+      const distinct = [...new Map(records.map((record) => [record.rawSha256, record])).values()];
+      const kept = await Promise.all(
+        distinct.map((record) =>
+          limit(async () => {
+            const item: QuarantineItem = {
+              ...keys.quarantine(record.rawSha256),
+              reason: record.reason,
+              raw: record.raw,
+              rawSha256: record.rawSha256,
+              firstSequence: sequence,
+              windowStart: source.window.start,
+              windowEnd: source.window.end,
+              page: source.page,
+              quarantinedAt: nowIso,
+            };
+            try {
+              await document.send(
+                new PutCommand({
+                  TableName: tableName,
+                  Item: { ...item },
+                  ConditionExpression: 'attribute_not_exists(pk) OR firstSequence = :sequence',
+                  ExpressionAttributeValues: { ':sequence': sequence },
+                }),
+              );
+              return 1;
+            } catch (error) {
+              if ((error as Error).name === 'ConditionalCheckFailedException') return 0;
+              throw error;
+            }
+          }),
+        ),
+      );
+      return kept.reduce<number>((sum, one) => sum + one, 0);
     },
   };
 }

@@ -8,7 +8,7 @@
  *   INGESTION       CURSOR               the passes' watermarks and ledger, sequence, status counters
  *   INGESTION       PENDING#<seq>#<n>    a fetched page not yet applied, in chunks (TTL)
  *   INGESTION       CALL_SLOT#<n>        one of the 5 upstream call slots per 60 s
- *   QUARANTINE      <seq>#<index>        a malformed upstream record and its reason
+ *   QUARANTINE      RAW#<sha256>         a malformed upstream record (by content) and its reason
  */
 export const tableSchema = {
   partitionKey: 'pk',
@@ -39,8 +39,5 @@ export const keys = {
   cursor: () => ({ pk: 'INGESTION', sk: 'CURSOR' }),
   callSlot: (slot: number) => ({ pk: 'INGESTION', sk: `CALL_SLOT#${slot}` }),
   pendingChunk: (sequence: number, chunk: number) => ({ pk: 'INGESTION', sk: `PENDING#${String(sequence).padStart(12, '0')}#${String(chunk).padStart(3, '0')}` }),
-  quarantine: (sequence: number, index: number) => ({
-    pk: 'QUARANTINE',
-    sk: `${String(sequence).padStart(12, '0')}#${String(index).padStart(4, '0')}`,
-  }),
+  quarantine: (rawSha256: string) => ({ pk: 'QUARANTINE', sk: `RAW#${rawSha256}` }),
 } as const;

@@ -7,6 +7,7 @@ import { cacheControl } from '../../lib/http/cache-control';
 import { readApiHandler } from '../../lib/http/read-api-handler';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
 import { createReadStore } from '../../lib/store/read-store';
+import { zeroCounters } from '../../lib/store/item-shapes';
 import { getEvent, header, lambdaContext } from './support/http-events';
 import { expectConformsToOpenApi } from './support/openapi-validator';
 
@@ -18,7 +19,14 @@ const cursorItem = {
   watermark: '2026-11-25T09:58:00.000Z',
   lastTickAt: '2026-11-25T09:59:55.000Z',
   lastOutcome: 'rate-limited',
-  lastError: 'rate-limited: upstream answered 429',
+  lastError: 'rate-limited: upstream answered 429 from partner-api.internal',
+  verifiedWatermark: '2026-11-25T09:55:00.000Z',
+  recentCalls: [
+    { atMs: NumberValue.from(String(Date.parse('2026-11-25T09:59:10.000Z'))), pass: 'head', ok: true },
+    { atMs: NumberValue.from(String(Date.parse('2026-11-25T09:59:22.000Z'))), pass: 'tail', ok: true },
+    { atMs: NumberValue.from(String(Date.parse('2026-11-25T09:59:34.000Z'))), pass: 'head', ok: false },
+    { atMs: NumberValue.from(String(Date.parse('2026-11-25T09:58:50.000Z'))), pass: 'reconcile', ok: true },
+  ],
   counters: {
     calls: NumberValue.from('12'), fetched: NumberValue.from('11500'), applied: NumberValue.from('11000'),
     duplicates: NumberValue.from('480'), quarantined: NumberValue.from('20'), failedCalls: NumberValue.from('3'),
@@ -40,8 +48,11 @@ describe('GET /status', () => {
     expect(JSON.parse(result.body ?? '')).toEqual({
       watermark: null,
       lagSeconds: null,
+      verifiedWatermark: null,
+      verifiedLagSeconds: null,
+      callsLastMinute: { head: 0, tail: 0, reconcile: 0 },
       lastTick: null,
-      counters: { calls: 0, fetched: 0, applied: 0, duplicates: 0, quarantined: 0, failedCalls: 0 },
+      counters: zeroCounters(),
     });
     expect(header(result, 'cache-control')).toBe('public, max-age=5');
   });
@@ -53,9 +64,13 @@ describe('GET /status', () => {
     expect(JSON.parse(result.body ?? '')).toEqual({
       watermark: '2026-11-25T09:58:00.000Z',
       lagSeconds: 120,
-      lastTick: { at: '2026-11-25T09:59:55.000Z', outcome: 'rate-limited', error: 'rate-limited: upstream answered 429' },
-      counters: { calls: 12, fetched: 11500, applied: 11000, duplicates: 480, quarantined: 20, failedCalls: 3 },
+      verifiedWatermark: '2026-11-25T09:55:00.000Z',
+      verifiedLagSeconds: 300,
+      callsLastMinute: { head: 2, tail: 1, reconcile: 0 },
+      lastTick: { at: '2026-11-25T09:59:55.000Z', outcome: 'rate-limited' },
+      counters: { ...zeroCounters(), calls: 12, fetched: 11500, applied: 11000, duplicates: 480, quarantined: 20, failedCalls: 3 },
     });
+    expect(result.body).not.toContain('partner-api.internal');
   });
 
   it('reads the cursor with one GetItem whose projection leaves out the pending page', async () => {
@@ -65,7 +80,7 @@ describe('GET /status', () => {
     const input = dynamo.commandCalls(GetCommand)[0].args[0].input;
     expect(input.Key).toEqual({ pk: 'INGESTION', sk: 'CURSOR' });
     const projected = (input.ProjectionExpression ?? '').split(',').map((name) => input.ExpressionAttributeNames?.[name.trim()] ?? name.trim());
-    expect(projected.sort()).toEqual(['counters', 'lastError', 'lastOutcome', 'lastTickAt', 'watermark']);
+    expect(projected.sort()).toEqual(['counters', 'lastOutcome', 'lastTickAt', 'recentCalls', 'verifiedWatermark', 'watermark']);
   });
 
   it('answers a generic 500 problem when DynamoDB fails', async () => {

@@ -1,3 +1,4 @@
+import { zeroCounters } from '../../lib/store/item-shapes';
 import { BatchWriteItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { parse } from 'lossless-json';
 import { handler as getUserAggregate } from '../../functions/get-user-aggregate';
@@ -149,7 +150,8 @@ describe('status from the ingestion cursor', () => {
           sk: { S: 'CURSOR' },
           sequence: { N: '7' },
           watermark: { S: '2026-11-25T09:59:00.000Z' },
-          pendingPage: { B: new Uint8Array(300_000).fill(7) },
+          position: { B: new Uint8Array(300_000).fill(7) },
+          pendingChunks: { N: '2' },
           lastTickAt: { S: '2026-11-25T09:59:48.000Z' },
           lastOutcome: { S: 'applied' },
           counters: { M: Object.fromEntries(['calls', 'fetched', 'applied', 'duplicates', 'quarantined', 'failedCalls'].map((name, index) => [name, { N: String(index * 10) }])) },
@@ -160,9 +162,10 @@ describe('status from the ingestion cursor', () => {
     expect(status).toEqual({
       watermark: '2026-11-25T09:59:00.000Z',
       lastTick: { at: '2026-11-25T09:59:48.000Z', outcome: 'applied' },
-      counters: { calls: 0, fetched: 10, applied: 20, duplicates: 30, quarantined: 40, failedCalls: 50 },
+      counters: { ...zeroCounters(), calls: 0, fetched: 10, applied: 20, duplicates: 30, quarantined: 40, failedCalls: 50 },
+      recentCalls: [],
     });
-    expect(JSON.stringify(status)).not.toContain('pendingPage');
+    expect(JSON.stringify(status)).not.toContain('position');
     const after = await invoke(getStatus, '/status');
     expect(JSON.parse(after.body ?? '')).toMatchObject({ watermark: '2026-11-25T09:59:00.000Z', lastTick: { outcome: 'applied' } });
   });

@@ -44,7 +44,6 @@ test('a tick claims a slot, calls the upstream with the key from Secrets Manager
   dynamo.on(sdk.GetCommand).resolves({ Item: cursor });
   dynamo.on(sdk.QueryCommand).resolves({ Items: [] });
   dynamo.on(sdk.BatchGetCommand).resolves({ Responses: { aggregates: [] } });
-  dynamo.on(sdk.BatchWriteCommand).resolves({ UnprocessedItems: {} });
   const fetchSpy = jest.spyOn(globalThis, 'fetch').mockResolvedValue(new Response(JSON.stringify(page), { status: 200 }));
   const handler = await loadHandler();
 
@@ -53,9 +52,14 @@ test('a tick claims a slot, calls the upstream with the key from Secrets Manager
   expect(report).toMatchObject({ outcome: 'applied', fetched: 2, applied: 1, quarantined: 1, duplicates: 0 });
   expect((fetchSpy.mock.calls[0]![1]!.headers as Record<string, string>)['x-api-key']).toBe('secret-key');
   expect(dynamo).toHaveReceivedCommandWith(sdk.PutCommand, { ConditionExpression: 'attribute_not_exists(pk)', Item: expect.objectContaining({ sk: 'CALL_SLOT#0' }) });
-  expect(dynamo).toHaveReceivedCommandWith(sdk.UpdateCommand, { ConditionExpression: '#sequence = :sequence AND attribute_not_exists(#pendingPage)' });
-  expect(dynamo).toHaveReceivedCommandTimes(sdk.TransactWriteCommand, 1);
-  expect(dynamo).toHaveReceivedCommandWith(sdk.BatchWriteCommand, { RequestItems: { aggregates: [expect.objectContaining({ PutRequest: { Item: expect.objectContaining({ reason: expect.stringContaining('type') }) } })] } });
+  // The page is stored (chunk + cursor condition in one transaction) before it is applied (a second transaction).
+  const transactions = dynamo.commandCalls(sdk.TransactWriteCommand).map((call) => call.args[0].input.TransactItems ?? []);
+  expect(transactions).toHaveLength(2);
+  expect(transactions[0]).toEqual([
+    { Put: expect.objectContaining({ Item: expect.objectContaining({ sk: 'PENDING#000000000004#000' }) }) },
+    { Update: expect.objectContaining({ ConditionExpression: '#sequence = :sequence AND attribute_not_exists(#pendingChunks)' }) },
+  ]);
+  expect(dynamo).toHaveReceivedCommandWith(sdk.PutCommand, { Item: expect.objectContaining({ pk: 'QUARANTINE', reason: expect.stringContaining('type') }) });
   expect(dynamo).toHaveReceivedCommandWith(sdk.UpdateCommand, { ConditionExpression: '#sequence = :sequence', ExpressionAttributeValues: expect.objectContaining({ ':sequence': 4, ':next': 5 }) });
 });
 
@@ -70,7 +74,7 @@ test('a failing upstream records the failure and moves no cursor', async () => {
   expect(report).toMatchObject({ outcome: 'upstream-error', error: 'server-error: upstream answered 502' });
   expect(dynamo).toHaveReceivedCommandTimes(sdk.TransactWriteCommand, 0);
   const updates = dynamo.commandCalls(sdk.UpdateCommand).map((call) => call.args[0].input.UpdateExpression);
-  expect(updates).toEqual([expect.stringContaining('#counters.#failedCalls = #counters.#failedCalls + :one')]);
+  expect(updates).toEqual([expect.stringContaining('#counters.#failedCalls = if_not_exists(#counters.#failedCalls, :zero) + :failedCalls')]);
   expect(updates[0]).not.toContain('#sequence');
 });
 

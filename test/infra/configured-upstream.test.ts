@@ -89,6 +89,35 @@ describe('deployment configuration', () => {
     expect(() => serviceConfigFrom(context(cdkJsonDefaults), { INGEST_FROM: 'yesterday' })).toThrow(/ingestFrom \(INGEST_FROM\)/);
     expect(() => serviceConfigFrom(context(cdkJsonDefaults), { ALARM_EMAIL: 'not-an-address' })).toThrow(/alarmEmail \(ALARM_EMAIL\)/);
   });
+
+  test("the deployed mock's knobs come as an object in cdk.json, or as NAME=value pairs (-c mockKnobs=..., MOCK_KNOBS)", () => {
+    expect(serviceConfigFrom(context(cdkJsonDefaults), {}).mockKnobs).toBeUndefined();
+    expect(serviceConfigFrom(context({ ...cdkJsonDefaults, mockKnobs: { MOCK_LATE_FRACTION: 0.1, MOCK_PHASES: '30m@4000,10m@80' } }), {}).mockKnobs).toEqual({
+      MOCK_LATE_FRACTION: '0.1',
+      MOCK_PHASES: '30m@4000,10m@80',
+    });
+    expect(
+      serviceConfigFrom(context(cdkJsonDefaults), { MOCK_KNOBS: ' MOCK_FAULTS=lying-meta,bad-page  MOCK_BAD_PAGE_AT=2024-05-01T10:00:30Z ' }).mockKnobs,
+    ).toEqual({ MOCK_FAULTS: 'lying-meta,bad-page', MOCK_BAD_PAGE_AT: '2024-05-01T10:00:30Z' });
+  });
+
+  test('a bad mock knob stops the synth, naming mockKnobs (MOCK_KNOBS) and the knob', () => {
+    const withKnobs = (knobs: string) => () => serviceConfigFrom(context(cdkJsonDefaults), { MOCK_KNOBS: knobs });
+    expect(withKnobs('MOCK_FAULTS=flaky')).toThrow(/mockKnobs \(MOCK_KNOBS\).*MOCK_FAULTS/);
+    expect(withKnobs('MOCK_PHASES=30@4000')).toThrow(/mockKnobs \(MOCK_KNOBS\).*MOCK_PHASES/);
+    expect(withKnobs('MOCK_FAULT=lying-meta')).toThrow(/mockKnobs \(MOCK_KNOBS\).*unknown mock knob MOCK_FAULT /);
+    expect(withKnobs('TIME_SCALE=10')).toThrow(/unknown mock knob TIME_SCALE/);
+    expect(withKnobs('MOCK_FAULTS')).toThrow(/not NAME=value/);
+    expect(withKnobs('MOCK_FAULTS=bad-page')).toThrow(/bad-page fault needs MOCK_BAD_PAGE_AT/);
+  });
+});
+
+test("the deployed mock gets its knobs as its function's environment", () => {
+  const knobs = { MOCK_FAULTS: 'huge-garbage,long-retry-after', MOCK_LATE_FRACTION: '0.05', MOCK_PHASES: '30m@4000,10m@80' };
+  const demo = synthesizeService({ upstream: 'mock', mockKnobs: knobs });
+  const mockId = demo.logicalId(demo.stack.ingestion.mockUpstream!.function.fn);
+  const variables = demo.template.findResources('AWS::Lambda::Function')[mockId]!.Properties.Environment.Variables as Record<string, string>;
+  expect(variables).toMatchObject({ ...knobs, POWERTOOLS_SERVICE_NAME: 'mock-transaction-api' });
 });
 
 test('a second stack (-c stackName=...) publishes and alarms on its own metrics namespace', () => {

@@ -217,7 +217,7 @@ describe('stack hygiene (item 7)', () => {
         StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
       },
     });
-    expect(keys.quarantine(1, 1).pk).not.toBe('INGESTION');
+    expect(keys.quarantine('0'.repeat(64)).pk).not.toBe('INGESTION');
     expect(statusAttributes).not.toContain('data');
   });
 

@@ -20,9 +20,12 @@ function cdkCommands(markdown: string): string[] {
   return [...fromBlocks, ...inline].map((line) => line.replace(/\s#.*$/, '').trim()).filter((line) => /^npx cdk (synth|deploy)\b/.test(line));
 }
 
+/** Shell words: whitespace splits, single and double quotes group (enough for the README's commands). */
+const wordsOf = (command: string): string[] => [...command.matchAll(/(?:[^\s'"]+|'[^']*'|"[^"]*")+/g)].map((match) => match[0].replace(/'([^']*)'|"([^"]*)"/g, '$1$2'));
+
 /** The `-c key=value` options of a command (values are kept as strings, as the CLI passes them). */
 function contextOf(command: string): Record<string, string> {
-  const tokens = command.split(/\s+/);
+  const tokens = wordsOf(command);
   const context: Record<string, string> = {};
   tokens.forEach((token, index) => {
     if (token !== '-c' && token !== '--context') return;

@@ -62,3 +62,57 @@ test('two runners racing over the same pages still apply every transaction exact
   expect(normalised(await storedAggregates(store))).toEqual(normalised(referenceAggregates(valid)));
   await table.drop();
 });
+
+/** The store, with the clock moved on by the next of `delaysMs` right after each slot is claimed (a pause between claim and send). */
+function pausingAfterClaims(store: { document: ReturnType<typeof createDocumentClient>; tableName: string }, clock: FakeClock, delaysMs: number[]) {
+  const document = new Proxy(store.document, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return async (command: { constructor: { name: string }; input: { Item?: { sk?: string } } }) => {
+        const result = await target.send(command as never);
+        if (command.constructor.name === 'PutCommand' && command.input.Item?.sk?.startsWith('CALL_SLOT#')) clock.advance(delaysMs.shift() ?? 0);
+        return result;
+      };
+    },
+  });
+  return { ...store, document };
+}
+
+test('a pause between claiming a slot and sending (cold start, slow DNS) never lets six calls arrive within 60 s', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 70_000 }), { minLength: 8, maxLength: 20 }), fc.integer({ min: 1_000, max: 12_000 }), async (delaysMs, intervalMs) => {
+      const table = await createTestTable();
+      const base = { document: createDocumentClient(), tableName: table.tableName };
+      const clock = new FakeClock(t0);
+      const records = Array.from({ length: 200 }, (_, i) => upstreamRecord({ id: `t${i}`, userId: `u${i % 7}`, createdAtMs: t0 - 300_000 + i * 1000, type: 'earned', amount: '1' }));
+      const upstream = new ScriptedUpstream(records, clock.nowMs, 5);
+      const store = pausingAfterClaims(base, clock, [...delaysMs]);
+      for (let round = 0; round < 40; round++) {
+        await tick(testConfig(table.tableName), store, upstream, clock, `r${round}`);
+        clock.advance(intervalMs);
+      }
+      expect(upstream.maxCallsInAnyWindow(60_000)).toBeLessThanOrEqual(5);
+      await table.drop();
+    }),
+    { numRuns: 5 },
+  );
+}, 180_000);
+
+test('the case that broke the budget when claims were counted, not arrivals: a claim paused 10 s, then four prompt ones', async () => {
+  const table = await createTestTable();
+  const base = { document: createDocumentClient(), tableName: table.tableName };
+  const clock = new FakeClock(t0);
+  const records = Array.from({ length: 200 }, (_, i) => upstreamRecord({ id: `t${i}`, userId: 'u1', createdAtMs: t0 - 300_000 + i * 1000, type: 'earned', amount: '1' }));
+  const upstream = new ScriptedUpstream(records, clock.nowMs, 5);
+  const store = pausingAfterClaims(base, clock, [10_000, 0, 0, 0, 0, 0]);
+  const reports = [];
+  for (let round = 0; round < 6; round++) {
+    reports.push(await tick(testConfig(table.tableName), store, upstream, clock, `r${round}`));
+    clock.advance(12_000 - (round === 0 ? 10_000 : 0));
+  }
+  // Arrivals at 10, 12, 24, 36, 48 s: the sixth (60 s) must wait until 70 s, 60 s after the first arrival.
+  expect(upstream.calls.map((call) => (call.atMs - t0) / 1000)).toEqual([10, 12, 24, 36, 48]);
+  expect(reports.at(-1)!.outcome).toBe('budget-exhausted');
+  expect(upstream.maxCallsInAnyWindow(60_000)).toBeLessThanOrEqual(5);
+  await table.drop();
+});

@@ -1,5 +1,6 @@
 import { DecimalText } from '../../lib/core/transaction';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
+import { createQuarantineStore } from '../../lib/store/quarantine-store';
 import { UpstreamCallError } from '../../lib/upstream/transaction-api-client';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestTable } from '../support/dynamodb-table';
@@ -75,16 +76,29 @@ test('malformed records are quarantined with their reason and counted; the rest 
   expect(report).toMatchObject({ outcome: 'applied', fetched: 7, applied: 2, quarantined: 5 });
   expect((await storedAggregates(w.store)).get('u1')?.earned).toBe('0.3');
   const { Items = [] } = await w.store.document.send(new QueryCommand({ TableName: w.store.tableName, KeyConditionExpression: 'pk = :q', ExpressionAttributeValues: { ':q': 'QUARANTINE' } }));
-  expect(Items.map((i) => i.reason)).toEqual([
-    expect.stringContaining('userId'),
-    'amount is negative',
-    expect.stringContaining('amount is missing or not a JSON number'),
-    expect.stringContaining('type is not one of'),
-    expect.stringContaining('createdAt'),
-  ]);
-  expect(JSON.parse(Items[1]!.raw)).toMatchObject({ id: 'neg', amount: -5 });
+  const byId = new Map(Items.map((item) => [JSON.parse(item.raw).id ?? '(none)', item]));
+  expect(Object.fromEntries([...byId].map(([id, item]) => [id, item.reason]))).toEqual({
+    'no-user': expect.stringContaining('userId'),
+    neg: 'amount is negative',
+    str: expect.stringContaining('amount is missing or not a JSON number'),
+    type: expect.stringContaining('type is not one of'),
+    date: expect.stringContaining('createdAt'),
+  });
+  expect(JSON.parse(byId.get('neg')!.raw)).toMatchObject({ id: 'neg', amount: -5 });
+  expect(byId.get('neg')!.rawSha256).toMatch(/^[0-9a-f]{64}$/);
   expect((await storedCursor(w.store)).counters).toMatchObject({ quarantined: 5, applied: 2, fetched: 7 });
   await w.table.drop();
+});
+
+test('a malformed record re-read by a later pass is kept and counted once; a retry of the same page counts it again', async () => {
+  const table = await createTestTable();
+  const quarantine = createQuarantineStore({ document: createDocumentClient(), tableName: table.tableName });
+  const record = { index: 3, reason: 'amount is negative', raw: '{"id":"neg"}', rawSha256: 'a'.repeat(64) };
+  const source = { window: { start: '2024-01-01T00:00:00.000Z', end: '2024-01-01T00:00:10.000Z' }, page: 1 };
+  expect(await quarantine.keep(7, [record, { ...record, index: 9 }], source, '2024-01-01T00:01:00.000Z')).toBe(1);
+  expect(await quarantine.keep(7, [record], source, '2024-01-01T00:01:05.000Z')).toBe(1); // the same page, retried after a crash
+  expect(await quarantine.keep(8, [record], source, '2024-01-01T00:02:00.000Z')).toBe(0); // the tail reads it again
+  await table.drop();
 });
 
 test('a page whose records are all malformed is quarantined and the cursor still moves past it', async () => {

@@ -30,9 +30,9 @@ async function setUp(records: UpstreamRecord[]) {
   return { table, store, clock, tickUntilIdle, rewind: (...args: string[]) => rewindIngestion(['--table', table.tableName, ...args], clock.nowMs(), () => undefined) };
 }
 
-test('a transaction the upstream added after the look-back had passed it is applied after a rewind, and nothing is counted twice', async () => {
+test('a transaction the upstream added after the tail had checked its second is applied after a rewind, and nothing is counted twice', async () => {
   const onTime = Array.from({ length: 400 }, (_, i) => record(`t${i}`, start + i * 4_000));
-  // Created at +10 min, visible only at +40 min: far outside the 60 s look-back.
+  // Created at +10 min, visible only at +40 min: far past the 60 s late horizon.
   const late = [record('late-a', start + 600_000, start + 40 * 60_000), record('late-bb', start + 601_000, start + 40 * 60_000)];
   const { table, store, clock, tickUntilIdle, rewind } = await setUp([...onTime, ...late]);
   await tickUntilIdle();

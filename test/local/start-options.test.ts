@@ -35,6 +35,25 @@ describe('npm start configuration', () => {
   ])('refuses %s=%s, naming the variable', (name, value) => {
     expect(() => localStackOptionsFrom({ [name]: value })).toThrow(name);
   });
+
+  it('hands the mock its knobs (MOCK_*) as they are', () => {
+    const environment = { MOCK_PHASES: '30m@4000,10m@80', MOCK_LATE_FRACTION: '0.1', MOCK_FAULTS: 'lying-meta,bad-page', MOCK_BAD_PAGE_AT: '2024-05-01T10:00:30Z' };
+    expect(localStackOptionsFrom(environment).mock?.environment).toMatchObject(environment);
+  });
+
+  it.each([
+    ['MOCK_FAULTS', 'lying-meta,flaky'],
+    ['MOCK_PHASES', '30@4000'],
+    ['MOCK_LATE_FRACTION', '2'],
+    ['MOCK_LATE_SECONDS', '50-20'],
+    ['MOCK_BAD_PAGE_AT', 'soon'],
+  ])('refuses %s=%s before anything starts, naming the knob', (name, value) => {
+    expect(() => localStackOptionsFrom({ [name]: value })).toThrow(name);
+  });
+
+  it('leaves the mock knobs alone when a real Transaction API is configured (no mock runs)', () => {
+    expect(() => localStackOptionsFrom({ TRANSACTIONS_API_URL: 'https://partner.example', MOCK_FAULTS: 'flaky' })).not.toThrow();
+  });
 });
 
 describe('the mock start instant kept in DATA_DIR', () => {

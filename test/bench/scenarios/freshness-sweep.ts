@@ -33,7 +33,7 @@ export async function freshnessSweep(_options: BenchOptions, measured: Record<st
       lateSeconds: LATE_SECONDS,
       prefix: `sweep-${rate}`,
     });
-    const run = simulatedIngestion(items, start, { INGEST_FROM: new Date(start).toISOString(), ...JSON.parse(process.env.SWEEP_ENV ?? '{}') });
+    const run = simulatedIngestion(items, start, { INGEST_FROM: new Date(start).toISOString() });
     const marks: { atMs: number; headMs: number; verifiedMs: number }[] = [{ atMs: start, headMs: start, verifiedMs: start }];
     await simulateTickLoop(run.deps, run.clock, {
       tickWorkMs,

@@ -99,7 +99,7 @@ export function countingWriter(): AggregateWriter & { distinct(): number; distin
   };
 }
 
-export const discardingQuarantine: QuarantineStore = { keep: async () => undefined };
+export const discardingQuarantine: QuarantineStore = { keep: async (_sequence, records) => new Set(records.map((record) => record.rawSha256)).size };
 
 /** The Transaction API's paging over a fixed list of items (inclusive second bounds, nothing from the future, late arrivals once arrived). */
 export function datasetSource(items: readonly DatasetItem[], nowMs: () => number, pageSize = 1000): TransactionSource & { calls: { atMs: number; items: number }[] } {
