@@ -31,10 +31,12 @@ export function tickLoopDefinition(fetchFunctionArn: string, partition = 'aws'):
       Resource: `arn:${partition}:states:::lambda:invoke`,
       Parameters: { FunctionName: fetchFunctionArn, Payload: { source: 'schedule', tick } satisfies TickInput },
       ResultPath: null,
-      TimeoutSeconds: ingestionSchedule.fetchTimeoutSeconds + 2,
+      TimeoutSeconds: ingestionSchedule.taskTimeoutSeconds,
+      // Not Lambda.TooManyRequestsException: a throttled tick is one that collided with another
+      // (opt-in reserved concurrency); retrying it would only collide again and count 3 throttles.
       Retry: [
         {
-          ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
+          ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'],
           IntervalSeconds: 1,
           MaxAttempts: 2,
           BackoffRate: 2,
@@ -50,7 +52,7 @@ export function tickLoopDefinition(fetchFunctionArn: string, partition = 'aws'):
   return {
     Comment: `${ticksPerExecution} fetch ticks about ${waitSecondsBetweenTicks + 1} s apart; started ${ingestionSchedule.ruleExpression}`,
     StartAt: tickStateName(1),
-    TimeoutSeconds: ingestionSchedule.periodSeconds + 30,
+    TimeoutSeconds: ingestionSchedule.executionTimeoutSeconds,
     States: states,
   };
 }

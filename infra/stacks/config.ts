@@ -16,16 +16,36 @@ export const configSettings = {
   apiRateLimit: 'API_RATE_LIMIT',
   apiBurstLimit: 'API_BURST_LIMIT',
   alarmEmail: 'ALARM_EMAIL',
+  fetchReservedConcurrency: 'FETCH_RESERVED_CONCURRENCY',
   mockKnobs: 'MOCK_KNOBS',
 } as const;
 
 type SettingName = keyof typeof configSettings;
+
+/** Settings only CDK context gives (`-c key=value`): an exported variable must never choose them. */
+export const contextOnlySettings = ['upstream', 'stage', 'account', 'region', 'domainName', 'certificateArn', 'readApiTracing'] as const;
+type ContextOnlySetting = (typeof contextOnlySettings)[number];
+
+const variableOf = (name: string): string => (name in configSettings ? configSettings[name as SettingName] : 'context only');
 
 /** Empty strings (cdk.json's "" placeholders, `VAR=`) mean "not configured". */
 const optionalText = z
   .string()
   .optional()
   .transform((text) => text?.trim() || undefined);
+
+/** Where the demo deployment starts reading its mock (which holds the service description's 2023 example). */
+export const MOCK_INGEST_FROM = '2023-01-01T00:00:00Z';
+
+/** A host that can only be this machine: never a deployed function's upstream. */
+const loopbackHost = /^(localhost|.*\.localhost|127(\.\d{1,3}){3}|\[::1\]|\[::ffff:127(\.\d{1,3}){3}\]|\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]|0\.0\.0\.0|\[::\])$/i;
+
+/** The deployed fetch function sends the API key to this URL: HTTPS only, and not a loopback address. */
+const deployableUrl = z
+  .url({ protocol: /^https$/, error: 'must be an https: URL (the API key would travel in clear over http:)' })
+  .refine((url) => !loopbackHost.test(new URL(url).hostname), {
+    error: 'must not be a loopback address (localhost, 127.0.0.1, ::1): a deployed function cannot reach your machine; is TRANSACTIONS_API_URL of `npm start` still exported?',
+  });
 
 /**
  * The deployed mock's knobs: an object in cdk.json (`{"MOCK_FAULTS": "lying-meta"}`), or
@@ -69,9 +89,12 @@ const mockKnobsSchema = z
   });
 
 const configSchema = z.object({
-  transactionsApiUrl: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  /** `mock`: deploy the demo Transaction API and ingest from it. The alternative to `transactionsApiUrl`. */
+  upstream: optionalText.pipe(z.enum(['mock'], { error: 'the only value is "mock" (or leave it out and set transactionsApiUrl)' }).optional()),
+  transactionsApiUrl: optionalText.pipe(deployableUrl.optional()),
   transactionsApiKeySecretName: optionalText,
-  ingestFrom: optionalText.pipe(z.iso.datetime({ offset: true }).or(z.iso.date()).default('2023-01-01T00:00:00Z')),
+  /** Required with a real upstream (the start point is a deliberate choice); MOCK_INGEST_FROM with the mock. */
+  ingestFrom: optionalText.pipe(z.iso.datetime({ offset: true }).or(z.iso.date()).optional()),
   settleLagSeconds: z.coerce.number().int().nonnegative().default(45),
   /** Every second is checked again for late arrivals once it is this old. */
   lateHorizonSeconds: z.coerce.number().int().positive().default(60),
@@ -84,26 +107,77 @@ const configSchema = z.object({
   apiBurstLimit: z.coerce.number().int().positive().default(1000),
   /** When set, alarm notifications are e-mailed to this address (the subscription must be confirmed). */
   alarmEmail: optionalText.pipe(z.email().optional()),
+  /**
+   * Opt-in reserved concurrency for the fetch function (off by default). Lambda refuses a
+   * reservation that leaves fewer than 100 unreserved executions, which a new account (quota
+   * 10-50) cannot give; overlapping ticks are safe without it (budget and cursor are guarded in DynamoDB).
+   */
+  fetchReservedConcurrency: z.coerce.number().int().positive().optional(),
+  /** `prod`: termination protection and an explicit account and region. */
+  stage: optionalText.pipe(z.enum(['dev', 'prod']).default('dev')),
+  account: optionalText.pipe(z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').optional()),
+  region: optionalText.pipe(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name such as eu-west-1').optional()),
+  /** A custom domain for the read API (with certificateArn, an ACM certificate in the stack's region). */
+  domainName: optionalText.pipe(z.string().regex(/^(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+$/i, 'a DNS name such as api.example.com').optional()),
+  certificateArn: optionalText.pipe(z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, 'an ACM certificate ARN').optional()),
+  /** Active X-Ray tracing on the read functions (off by default: see the README for its cost). */
+  readApiTracing: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')])
+    .optional()
+    .transform((on) => on ?? false),
   /** The deployed mock's environment (MOCK_* knobs); ignored when a real Transaction API is configured. */
   mockKnobs: mockKnobsSchema,
 });
 
-export type ServiceConfig = z.output<typeof configSchema>;
+const upstreamChoice = configSchema
+  .superRefine((config, context) => {
+    if (config.upstream === 'mock' && config.transactionsApiUrl) {
+      context.addIssue({ code: 'custom', path: ['upstream'], message: 'choose one upstream: -c upstream=mock or -c transactionsApiUrl=..., not both' });
+    } else if (!config.upstream && !config.transactionsApiUrl) {
+      context.addIssue({
+        code: 'custom',
+        path: ['upstream'],
+        message:
+          'no upstream chosen. Deploy against the real Transaction API with -c transactionsApiUrl=https://... -c ingestFrom=<ISO date-time>, ' +
+          'or the synthetic demo one with -c upstream=mock (never for production data: it fills the table with synthetic users)',
+      });
+    }
+    if (config.stage === 'prod' && config.upstream === 'mock') {
+      context.addIssue({ code: 'custom', path: ['upstream'], message: 'the mock Transaction API is for demo accounts: stage=prod needs the real one (-c transactionsApiUrl=https://...)' });
+    }
+    if (config.stage === 'prod' && (!config.account || !config.region)) {
+      context.addIssue({ code: 'custom', path: ['stage'], message: 'stage=prod deploys to an explicit environment: add -c account=<12 digits> -c region=<region>' });
+    }
+    if (Boolean(config.domainName) !== Boolean(config.certificateArn)) {
+      context.addIssue({ code: 'custom', path: ['domainName'], message: 'a custom domain needs both -c domainName=... and -c certificateArn=... (an ACM certificate for that name, in the stack region)' });
+    }
+    if (config.transactionsApiUrl && !config.ingestFrom) {
+      context.addIssue({
+        code: 'custom',
+        path: ['ingestFrom'],
+        message: 'required with a real Transaction API: where ingestion starts on an empty table (ISO date-time); at most ~5,000 transactions a minute are read, see the README for the backfill time',
+      });
+    }
+  })
+  .transform((config) => ({ ...config, ingestFrom: config.ingestFrom ?? MOCK_INGEST_FROM }));
+
+export type ServiceConfig = z.output<typeof upstreamChoice>;
 
 /**
  * Reads the settings from CDK context and the environment; a bad value stops the synth with
  * the setting's name in the message.
  */
 export function serviceConfigFrom(readContext: (key: string) => unknown, environment: Readonly<Record<string, string | undefined>>): ServiceConfig {
-  const raw: Partial<Record<SettingName, unknown>> = {};
+  const raw: Partial<Record<SettingName | ContextOnlySetting, unknown>> = {};
+  for (const name of contextOnlySettings) raw[name] = emptyAsUndefined(readContext(name));
   for (const [name, variable] of Object.entries(configSettings) as [SettingName, string][]) {
     const fromEnvironment = environment[variable];
     const fromContext = readContext(name);
     raw[name] = fromEnvironment !== undefined && fromEnvironment.trim() !== '' ? fromEnvironment : emptyAsUndefined(fromContext);
   }
-  const parsed = configSchema.safeParse(raw);
+  const parsed = upstreamChoice.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} (${configSettings[issue.path[0] as SettingName] ?? '?'}): ${issue.message}`);
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} (${variableOf(String(issue.path[0]))}): ${issue.message}`);
     throw new Error(`Invalid deployment configuration: ${problems.join('; ')}`);
   }
   return parsed.data;

@@ -4,6 +4,7 @@ import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ingestionSchedule } from '../definitions/schedule';
@@ -13,6 +14,7 @@ import type { ServiceConfig } from './config';
 import { MockUpstream } from './mock-upstream';
 import { ServiceFunction } from './service-function';
 import { grantIngestionWrites } from './table-access';
+import { vendedLogGroupName } from './unique-names';
 
 export interface IngestionProps {
   aggregates: AggregatesTable;
@@ -22,19 +24,21 @@ export interface IngestionProps {
 /**
  * The ingestion path: EventBridge (once a minute) → Express state machine (5 ticks ~12 s
  * apart, the shared definition in infra/definitions/tick-loop.ts) → fetch function →
- * Transaction API and the table. Deploys the mock Transaction API when none is configured.
+ * Transaction API and the table. Deploys the mock Transaction API with `-c upstream=mock`.
  */
 export class Ingestion extends Construct {
   readonly fetchFunction: ServiceFunction;
   readonly stateMachine: StateMachine;
   readonly schedule: Rule;
+  readonly scheduleDeadLetters: Queue;
   readonly mockUpstream?: MockUpstream;
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
     super(scope, id);
     const { config, aggregates } = props;
+    // The config guarantees an explicit choice: the mock (-c upstream=mock) or a real HTTPS URL.
     let transactionsApiUrl = config.transactionsApiUrl;
-    if (!transactionsApiUrl) {
+    if (config.upstream === 'mock' || !transactionsApiUrl) {
       this.mockUpstream = new MockUpstream(this, 'MockUpstream', { knobs: config.mockKnobs });
       transactionsApiUrl = this.mockUpstream.url;
     }
@@ -44,8 +48,9 @@ export class Ingestion extends Construct {
       serviceName: 'ingestion',
       memorySize: 512,
       timeout: Duration.seconds(ingestionSchedule.fetchTimeoutSeconds),
-      // Never two ticks at once from this account; the upstream call budget itself is guarded in DynamoDB.
-      reservedConcurrentExecutions: 1,
+      // Opt-in only (-c fetchReservedConcurrency=N): a reservation fails the first deploy on accounts
+      // with a low concurrency quota. Two ticks at once are safe: call slots and cursor are conditional writes.
+      reservedConcurrentExecutions: config.fetchReservedConcurrency,
       environment: {
         TABLE_NAME: aggregates.table.tableName,
         TRANSACTIONS_API_URL: transactionsApiUrl,
@@ -54,6 +59,8 @@ export class Ingestion extends Construct {
         LATE_HORIZON_SECONDS: String(config.lateHorizonSeconds),
         HEAD_LAG_TARGET_SECONDS: String(config.headLagTargetSeconds),
         RECONCILE_HOURS: String(config.reconcileHours),
+        // Part of the timeout arithmetic of infra/definitions/schedule.ts, so stated here rather than left to a default.
+        UPSTREAM_TIMEOUT_MS: String(ingestionSchedule.tickBudget.upstreamTimeoutSeconds * 1000),
         ...(config.transactionsApiKeySecretName ? { TRANSACTIONS_API_KEY_SECRET_NAME: config.transactionsApiKeySecretName } : {}),
       },
     });
@@ -63,7 +70,10 @@ export class Ingestion extends Construct {
       Secret.fromSecretNameV2(this, 'UpstreamApiKey', config.transactionsApiKeySecretName).grantRead(fetchFn);
     }
 
-    const executionLogs = new LogGroup(this, 'TickLoopLogs', { retention: RetentionDays.ONE_MONTH });
+    const executionLogs = new LogGroup(this, 'TickLoopLogs', {
+      logGroupName: vendedLogGroupName(this, 'states', 'TickLoop'),
+      retention: RetentionDays.ONE_MONTH,
+    });
     this.stateMachine = new StateMachine(this, 'TickLoop', {
       // Express: ~43,200 executions a month (~$2.5) cost less than their ~390k Standard state transitions (~$10); see README.
       stateMachineType: StateMachineType.EXPRESS,
@@ -79,11 +89,21 @@ export class Ingestion extends Construct {
         'Express execution logging needs the CloudWatch Logs log-delivery actions (logs:CreateLogDelivery, ...) and X-Ray tracing needs xray:PutTraceSegments and co.; none of these support resource-level permissions.',
     });
 
+    // Starts EventBridge could not deliver (after its retries) land here, and alarm.
+    this.scheduleDeadLetters = new Queue(this, 'ScheduleDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.scheduleDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter queue: the one of the EventBridge rule target that starts the tick loop (cdk-nag only recognises SQS redrive policies).',
+    });
     this.schedule = new Rule(this, 'EveryMinute', {
       description: `Starts the tick loop ${ingestionSchedule.ruleExpression}`,
       schedule: Schedule.expression(ingestionSchedule.ruleExpression),
-      // A start that is over a minute late would overlap the next one: drop it instead.
-      targets: [new SfnStateMachine(this.stateMachine, { retryAttempts: 2, maxEventAge: Duration.seconds(60) })],
+      // A start that is over a minute late would overlap the next one: drop it (into the DLQ) instead.
+      targets: [new SfnStateMachine(this.stateMachine, { retryAttempts: 2, maxEventAge: Duration.seconds(60), deadLetterQueue: this.scheduleDeadLetters })],
     });
   }
 }

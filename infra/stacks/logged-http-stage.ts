@@ -2,6 +2,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpStage, LogGroupLogDestination, type HttpApi, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { vendedLogGroupName } from './unique-names';
 
 /** One JSON line per request, ready for CloudWatch Logs Insights. */
 const accessLogFormat = AccessLogFormat.custom(
@@ -23,6 +24,8 @@ const accessLogFormat = AccessLogFormat.custom(
 
 export interface LoggedHttpStageProps {
   api: HttpApi;
+  /** Names the access log group: `/aws/vendedlogs/apigateway/<stack>-<logName>-<stack id suffix>`. */
+  logName: string;
   throttle?: ThrottleSettings;
 }
 
@@ -33,7 +36,10 @@ export class LoggedHttpStage extends Construct {
 
   constructor(scope: Construct, id: string, props: LoggedHttpStageProps) {
     super(scope, id);
-    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH });
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      logGroupName: vendedLogGroupName(this, 'apigateway', props.logName),
+      retention: RetentionDays.ONE_MONTH,
+    });
     this.stage = new HttpStage(this, 'Stage', {
       httpApi: props.api,
       stageName: '$default',

@@ -5,9 +5,12 @@ import { Construct } from 'constructs';
 import { LoggedHttpStage } from './logged-http-stage';
 import { ServiceFunction } from './service-function';
 
+/** The mock stage's limits: well above the fetch function's 5 calls a minute, far below the 500 rps default. */
+export const mockStageThrottle = { rateLimit: 2, burstLimit: 5 } as const;
+
 /**
  * The demo Transaction API (seeded synthetic data, 5 calls/min, 1000 per page), deployed only
- * when no real Transaction API is configured, so a fresh account gets a working system.
+ * on request (`-c upstream=mock`), for a demo account: never silently in place of the real one.
  */
 export class MockUpstream extends Construct {
   readonly function: ServiceFunction;
@@ -23,7 +26,8 @@ export class MockUpstream extends Construct {
       ...(props.knobs ? { environment: props.knobs } : {}),
     });
     const api = new HttpApi(this, 'Api', { description: 'Demo Transaction API (synthetic data)', createDefaultStage: false });
-    new LoggedHttpStage(this, 'DefaultStage', { api });
+    // Throttled: only the fetch function calls it (5 a minute); anyone else who finds the URL gets 429s, not a Lambda bill.
+    new LoggedHttpStage(this, 'DefaultStage', { api, logName: 'MockUpstream', throttle: mockStageThrottle });
     const [route] = api.addRoutes({
       path: '/transactions',
       methods: [HttpMethod.GET],

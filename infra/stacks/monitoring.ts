@@ -13,7 +13,10 @@ import {
   type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IRule } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AlarmTopic } from './alarm-topic';
@@ -34,8 +37,17 @@ export interface MonitoringProps {
   functions: MonitoredFunction[];
   stateMachine: StateMachine;
   api: HttpApi;
+  table: ITable;
+  /** The once-a-minute rule and the dead-letter queue of its target. */
+  schedule: IRule;
+  scheduleDeadLetters: IQueue;
   alarmEmail?: string;
 }
+
+/** The tail's promise: every second re-checked for late arrivals within 15 minutes. */
+export const maxVerifiedLagSeconds = 900;
+/** Lag alarms fire on 3 of the last 5 minutes: one late or missing datapoint never flips them. */
+const lagDatapoints = { evaluationPeriods: 5, datapointsToAlarm: 3 } as const;
 
 const oneMinute = Duration.minutes(1);
 const fiveMinutes = Duration.minutes(5);
@@ -61,10 +73,20 @@ export class Monitoring extends Construct {
     this.alarm('IngestionLag', lag, {
       threshold: maxIngestionLagSeconds,
       comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      // No tick reported in a minute means nobody is ingesting: as stale as a high lag.
+      ...lagDatapoints,
+      // Missing minutes count as breaching: three minutes without any tick report means nobody is
+      // ingesting, as stale as a high lag. One late datapoint alone no longer fires it (3 of 5).
       missing: TreatMissingData.BREACHING,
-      description: `Aggregates are more than ${maxIngestionLagSeconds} s behind the Transaction API (or no tick reported for a minute).`,
+      description: `Aggregates are more than ${maxIngestionLagSeconds} s behind the Transaction API in 3 of the last 5 minutes (or no tick reported in them).`,
+    });
+    const verifiedLag = ingestionMetric(namespace, 'VerifiedLagSeconds', Stats.MAXIMUM);
+    this.alarm('VerifiedLag', verifiedLag, {
+      threshold: maxVerifiedLagSeconds,
+      comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      ...lagDatapoints,
+      // Silence is the head lag alarm's to report.
+      missing: TreatMissingData.NOT_BREACHING,
+      description: `The late-arrival check (tail pass) is more than ${maxVerifiedLagSeconds} s behind in 3 of the last 5 minutes: late transactions may be missing from the aggregates.`,
     });
     this.alarm('UpstreamCallsFailing', ingestionMetric(namespace, 'UpstreamCallFailed', Stats.SUM, fiveMinutes), {
       threshold: 5,
@@ -92,8 +114,31 @@ export class Monitoring extends Construct {
       threshold: 1,
       description: 'A tick-loop execution ran past its timeout.',
     });
+    this.alarm('TickLoopExecutionsThrottled', stateMachine.metricThrottled({ period: fiveMinutes, statistic: Stats.SUM }), {
+      threshold: 1,
+      description: 'Step Functions throttled the tick loop (StartExecution or state transitions): ticks were lost.',
+    });
+    this.alarm('ScheduleFailedInvocations', new Metric({ namespace: 'AWS/Events', metricName: 'FailedInvocations', dimensionsMap: { RuleName: props.schedule.ruleName }, statistic: Stats.SUM, period: fiveMinutes }), {
+      threshold: 1,
+      description: 'EventBridge could not start the tick loop (after its retries); the event went to the dead-letter queue.',
+    });
+    this.alarm('ScheduleDeadLetters', props.scheduleDeadLetters.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: Stats.MAXIMUM }), {
+      threshold: 1,
+      description: 'Undelivered tick-loop starts wait in the dead-letter queue (the message says why); purge it once understood.',
+    });
+    for (const [name, metricName] of [['TableReadThrottles', 'ReadThrottleEvents'], ['TableWriteThrottles', 'WriteThrottleEvents']] as const) {
+      this.alarm(name, new Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: props.table.tableName }, statistic: Stats.SUM, period: fiveMinutes }), {
+        threshold: 1,
+        description: `DynamoDB throttled ${metricName === 'ReadThrottleEvents' ? 'reads' : 'writes'} on the table in the last 5 minutes (on-demand: a hot key or a sudden jump beyond twice the previous peak).`,
+      });
+    }
+    this.alarm('AlarmNotificationsFailed', this.alarmTopic.topic.metricNumberOfNotificationsFailed({ period: fiveMinutes, statistic: Stats.SUM }), {
+      threshold: 1,
+      description: 'SNS could not deliver alarm notifications to a subscriber (an unconfirmed or broken endpoint): on-call may not be hearing alarms.',
+    });
 
-    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: Stack.of(this).stackName });
+    // Dashboards are global to the account: the region in the name keeps one stack per region apart.
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `${Stack.of(this).stackName}-${Stack.of(this).region}` });
     const perFunction = (metric: (fn: IFunction) => IMetric) => functions.map(({ fn }) => metric(fn));
     this.dashboard.addWidgets(
       new TextWidget({
@@ -104,9 +149,11 @@ export class Monitoring extends Construct {
     );
     this.dashboard.addWidgets(
       new GraphWidget({
-        title: 'Ingestion lag (s, max per minute)',
+        title: 'Ingestion lag (s, max per minute): head and verified',
         left: [lag],
-        leftAnnotations: [{ value: maxIngestionLagSeconds, label: 'alarm' }],
+        right: [verifiedLag],
+        leftAnnotations: [{ value: maxIngestionLagSeconds, label: 'head alarm' }],
+        rightAnnotations: [{ value: maxVerifiedLagSeconds, label: 'verified alarm' }],
         width: 8,
       }),
       new GraphWidget({
@@ -147,6 +194,7 @@ export class Monitoring extends Construct {
       description: string;
       comparison?: ComparisonOperator;
       evaluationPeriods?: number;
+      datapointsToAlarm?: number;
       missing?: TreatMissingData;
     },
   ): Alarm {
@@ -155,6 +203,7 @@ export class Monitoring extends Construct {
       threshold: options.threshold,
       comparisonOperator: options.comparison ?? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: options.evaluationPeriods ?? 1,
+      datapointsToAlarm: options.datapointsToAlarm,
       treatMissingData: options.missing ?? TreatMissingData.NOT_BREACHING,
       alarmDescription: options.description,
     });

@@ -1,8 +1,9 @@
-import { type CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { CorsHttpMethod, HttpApi, HttpMethod, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnResource, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ApiMapping, type CfnStage, CorsHttpMethod, DomainName, HttpApi, HttpMethod, type HttpStage, SecurityPolicy } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IGrantable, ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { apiRoutes, type ApiRoute } from '../definitions/routes';
 import type { AggregatesTable } from './aggregates-table';
@@ -10,12 +11,16 @@ import { apiDocsBundling } from './api-docs-bundling';
 import type { ServiceConfig } from './config';
 import { LoggedHttpStage } from './logged-http-stage';
 import { ServiceFunction } from './service-function';
-import { grantAggregateReads } from './table-access';
+import { grantPayoutIndexQuery, grantStatusRead, grantUserAggregateRead } from './table-access';
 
 type RouteHandler = ApiRoute['handler'];
 
-/** Handlers that read the table; api-docs serves a static document and gets no table access. */
-const tableReaders: ReadonlySet<RouteHandler> = new Set(['get-user-aggregate', 'list-payouts', 'get-status']);
+/** What each handler may read of the table; api-docs serves a static document and gets no table access. */
+const tableGrants: Partial<Record<RouteHandler, (aggregates: AggregatesTable, grantee: IGrantable) => void>> = {
+  'get-user-aggregate': grantUserAggregateRead,
+  'list-payouts': grantPayoutIndexQuery,
+  'get-status': grantStatusRead,
+};
 
 /**
  * The handlers whose routes may be public, and why. A public route to any other handler stays
@@ -41,6 +46,8 @@ export class ReadApi extends Construct {
   readonly functions: ReadonlyMap<RouteHandler, ServiceFunction>;
   /** Attach to a client's IAM user or role to let it call the data routes. */
   readonly clientPolicy: ManagedPolicy;
+  /** The custom domain (-c domainName + certificateArn): a stable URL that survives a rebuild of the API. */
+  readonly customDomain?: DomainName;
 
   constructor(scope: Construct, id: string, props: ReadApiProps) {
     super(scope, id);
@@ -58,23 +65,43 @@ export class ReadApi extends Construct {
     });
     this.stage = new LoggedHttpStage(this, 'DefaultStage', {
       api: this.api,
+      logName: 'ReadApi',
       throttle: { rateLimit: props.config.apiRateLimit, burstLimit: props.config.apiBurstLimit },
     }).stage;
+
+    if (props.config.domainName && props.config.certificateArn) {
+      this.customDomain = new DomainName(this, 'CustomDomain', {
+        domainName: props.config.domainName,
+        certificate: Certificate.fromCertificateArn(this, 'Certificate', props.config.certificateArn),
+        securityPolicy: SecurityPolicy.TLS_1_2,
+      });
+      new ApiMapping(this, 'CustomDomainMapping', { api: this.api, domainName: this.customDomain, stage: this.stage });
+    }
 
     const functions = new Map<RouteHandler, ServiceFunction>();
     const functionFor = (handler: RouteHandler): ServiceFunction => {
       let created = functions.get(handler);
       if (!created) {
-        const environment = tableReaders.has(handler) ? { TABLE_NAME: props.aggregates.table.tableName } : undefined;
+        const grant = tableGrants[handler];
+        const environment = grant ? { TABLE_NAME: props.aggregates.table.tableName } : undefined;
         const bundling = handler === 'api-docs' ? apiDocsBundling() : undefined;
-        created = new ServiceFunction(this, pascalCase(handler), { entry: handler, serviceName: 'read-api', environment, bundling });
-        if (tableReaders.has(handler)) grantAggregateReads(props.aggregates, created.fn);
+        created = new ServiceFunction(this, pascalCase(handler), {
+          entry: handler,
+          serviceName: 'read-api',
+          environment,
+          bundling,
+          // Off unless -c readApiTracing=true: at millions of requests a day X-Ray costs more than the functions (README).
+          tracing: props.config.readApiTracing,
+        });
+        grant?.(props.aggregates, created.fn);
         functions.set(handler, created);
       }
       return created;
     };
 
     const iam = new HttpIamAuthorizer();
+    const stageResource = this.stage.node.defaultChild as CfnStage;
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of apiRoutes) {
       const fn = functionFor(route.handler);
       const [httpRoute] = this.api.addRoutes({
@@ -83,12 +110,18 @@ export class ReadApi extends Construct {
         integration: new HttpLambdaIntegration(`${pascalCase(route.handler)}Integration`, fn.fn),
         authorizer: route.authenticated ? iam : undefined,
       });
+      if (route.throttle) {
+        routeSettings[`${route.method} ${route.path}`] = { ThrottlingRateLimit: route.throttle.rateLimit, ThrottlingBurstLimit: route.throttle.burstLimit };
+        // Route settings name routes by key: the stage is created or updated after them.
+        stageResource.node.addDependency(httpRoute);
+      }
       const publicReason = publicByDesign[route.handler];
       if (!route.authenticated && publicReason) {
         Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: `${route.method} ${route.path} is public by design: ${publicReason}` });
       }
     }
     this.functions = functions;
+    if (Object.keys(routeSettings).length > 0) stageResource.routeSettings = routeSettings;
 
     // One resource per authenticated route; a path parameter becomes `*` (IAM has no finer match).
     const dataPaths = [...new Set(apiRoutes.filter((route) => route.authenticated).map((route) => route.path.replace(/\{[^}]+\}/g, '*')))];
@@ -101,10 +134,14 @@ export class ReadApi extends Construct {
         }),
       ],
     });
-    const apiLogicalId = String(Stack.of(this).resolve((this.api.node.defaultChild as CfnResource).logicalId));
+    const stack = Stack.of(this);
+    const apiLogicalId = String(stack.resolve((this.api.node.defaultChild as CfnResource).logicalId));
+    // cdk-nag names the resource as synthesized: pseudo parameters in an environment-agnostic stack, literals with an explicit env.
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     for (const path of dataPaths.filter((candidate) => candidate.includes('*'))) {
       Validations.of(this.clientPolicy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiLogicalId}>/${this.stage.stageName}/GET${path}]`,
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${region}:${account}:<${apiLogicalId}>/${this.stage.stageName}/GET${path}]`,
         reason: `Only GET ${path} of this API's $default stage: the * stands for a path parameter, which IAM cannot match more narrowly.`,
       });
     }

@@ -34,12 +34,14 @@ export interface ServiceFunctionProps {
   environment?: Record<string, string>;
   /** Extra bundling steps (e.g. files to copy beside the bundle). */
   bundling?: Partial<BundlingOptions>;
+  /** Active X-Ray tracing (default true); false: no tracing at all, and no X-Ray permissions. */
+  tracing?: boolean;
 }
 
 /**
  * One Lambda function as every function of the service is built: Node.js on arm64, bundled
  * locally by esbuild (minified, with source maps, the runtime's AWS SDK v3 left out), X-Ray
- * tracing, its own log group, and its own role that may write to that log group and nothing
+ * tracing unless switched off, its own log group, and its own role that may write to that log group and nothing
  * else until a grant adds more (instead of the broad AWSLambdaBasicExecutionRole).
  */
 export class ServiceFunction extends Construct {
@@ -54,6 +56,7 @@ export class ServiceFunction extends Construct {
       description: `Runs the ${props.entry} function`,
     });
     this.logGroup.grantWrite(role);
+    const tracing = props.tracing ?? true;
 
     this.fn = new NodejsFunction(this, 'Function', {
       entry: path.join(functionsDirectory, `${props.entry}.ts`),
@@ -64,13 +67,14 @@ export class ServiceFunction extends Construct {
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(5),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      tracing: Tracing.ACTIVE,
+      tracing: tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       logGroup: this.logGroup,
       role,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: metricsNamespaceOf(this),
+        ...(tracing ? {} : { POWERTOOLS_TRACE_ENABLED: 'false' }),
         ...props.environment,
       },
       bundling: {
@@ -83,7 +87,7 @@ export class ServiceFunction extends Construct {
       },
     });
 
-    Validations.of(role).acknowledge({
+    if (tracing) Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions (Resource must be *).',
     });

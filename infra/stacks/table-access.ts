@@ -1,28 +1,70 @@
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { keys } from '../../lib/store/table-schema';
 import type { AggregatesTable } from './aggregates-table';
 
 /**
- * Least-privilege table grants, narrower than Table.grantReadData / grantReadWriteData:
- * no Scan at all (the read API never scans), and the payout index named instead of `index/*`.
+ * Least-privilege table grants, one per function, narrower than Table.grantReadData /
+ * grantReadWriteData: no Scan at all, no BatchGetItem where nothing batch-reads, the payout
+ * index named instead of `index/*`, and partitions pinned with `dynamodb:LeadingKeys`.
  */
-const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 
-/** The read API: GetItem / Query on the table, Query on the sparse payout index. */
-export function grantAggregateReads(aggregates: AggregatesTable, grantee: IGrantable): void {
+/** The partition of every user's items (aggregate and markers), as a LeadingKeys pattern. */
+const userPartitions = `${keys.aggregate('').pk}*`;
+/** The partition of the ingestion cursor (and the call slots, pending pages). */
+const ingestionPartition = keys.cursor().pk;
+
+/**
+ * The cursor attributes GET /status reads (lib/store/read-store.ts projects exactly these; a
+ * test compares). Pending pages and call slots share the cursor's partition: limited to these
+ * attributes, a GetItem on them returns nothing of theirs, and the QUARANTINE partition is out of reach.
+ */
+export const statusAttributes = ['watermark', 'verifiedWatermark', 'lastTickAt', 'lastOutcome', 'counters', 'recentCalls'] as const;
+
+/** GET /aggregatedData/{userId}: GetItem on a user's partition, nothing else. */
+export function grantUserAggregateRead(aggregates: AggregatesTable, grantee: IGrantable): void {
   grantee.grantPrincipal.addToPrincipalPolicy(
-    new PolicyStatement({ actions: readActions, resources: [aggregates.table.tableArn, aggregates.payoutIndexArn] }),
+    new PolicyStatement({
+      actions: ['dynamodb:GetItem'],
+      resources: [aggregates.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [userPartitions] } },
+    }),
+  );
+}
+
+/** GET /aggregatedData/payouts: Query on the sparse payout index only (it holds aggregates with a payout, nothing else). */
+export function grantPayoutIndexQuery(aggregates: AggregatesTable, grantee: IGrantable): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [aggregates.payoutIndexArn] }));
+}
+
+/** GET /status (public): GetItem of the cursor's public attributes, in the ingestion partition only. */
+export function grantStatusRead(aggregates: AggregatesTable, grantee: IGrantable): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:GetItem'],
+      resources: [aggregates.table.tableArn],
+      conditions: {
+        'ForAllValues:StringEquals': {
+          'dynamodb:LeadingKeys': [ingestionPartition],
+          'dynamodb:Attributes': ['pk', 'sk', ...statusAttributes],
+        },
+        StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+      },
+    }),
   );
 }
 
 /**
- * Ingestion: reads plus the writes a tick performs (conditional puts/updates, transactions,
- * which IAM authorises item action by item action, and batch writes of quarantined records).
+ * Ingestion: reads (BatchGetItem: the aggregate writer batch-reads markers) plus the writes a tick
+ * performs (conditional puts/updates, transactions, which IAM authorises item action by item
+ * action, and batch writes of quarantined records).
  */
 export function grantIngestionWrites(aggregates: AggregatesTable, grantee: IGrantable): void {
   grantee.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({
       actions: [
-        ...readActions,
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AggregatesTable } from './aggregates-table';
 import type { ServiceConfig } from './config';
@@ -11,7 +11,7 @@ export interface TransactionAggregationStackProps extends StackProps {
 }
 
 /**
- * The whole service in one environment-agnostic stack: table, ingestion (schedule, state
+ * The whole service in one stack (environment-agnostic unless `stage=prod` or account/region are given): table, ingestion (schedule, state
  * machine, fetch function, optional mock upstream), read API, alarms and dashboard.
  */
 export class TransactionAggregationStack extends Stack {
@@ -21,18 +21,30 @@ export class TransactionAggregationStack extends Stack {
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: TransactionAggregationStackProps) {
-    super(scope, id, props);
     const { config } = props;
+    super(scope, id, {
+      ...props,
+      // Production pins its account and region (no accidental deploy elsewhere) and cannot be deleted by a stray `cdk destroy`.
+      env: props.env ?? (config.account || config.region ? { account: config.account, region: config.region } : undefined),
+      terminationProtection: props.terminationProtection ?? config.stage === 'prod',
+    });
+    Tags.of(this).add('service', 'transaction-aggregation');
+    Tags.of(this).add('stage', config.stage);
+    Tags.of(this).add('stack', id);
     this.aggregates = new AggregatesTable(this, 'Aggregates');
     this.ingestion = new Ingestion(this, 'Ingestion', { aggregates: this.aggregates, config });
     this.readApi = new ReadApi(this, 'ReadApi', { aggregates: this.aggregates, config });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       api: this.readApi.api,
       stateMachine: this.ingestion.stateMachine,
+      table: this.aggregates.table,
+      schedule: this.ingestion.schedule,
+      scheduleDeadLetters: this.ingestion.scheduleDeadLetters,
       alarmEmail: config.alarmEmail,
       functions: [
-        // Overlapping executions are throttled by the concurrency of 1 on purpose; alarm when it persists.
-        { label: this.ingestion.fetchFunction.node.id, fn: this.ingestion.fetchFunction.fn, throttleThreshold: 5 },
+        // With the opt-in reservation a colliding tick is throttled once (not retried): alarm when collisions persist.
+        // Without one, any throttle means the account's concurrency is exhausted.
+        { label: this.ingestion.fetchFunction.node.id, fn: this.ingestion.fetchFunction.fn, throttleThreshold: config.fetchReservedConcurrency ? 3 : 1 },
         ...[...this.readApi.functions.values(), ...(this.ingestion.mockUpstream ? [this.ingestion.mockUpstream.function] : [])].map(
           (service) => ({ label: service.node.id, fn: service.fn }),
         ),
@@ -50,6 +62,13 @@ export class TransactionAggregationStack extends Stack {
       value: this.readApi.clientPolicy.managedPolicyArn,
       description: 'Attach to the IAM user or role of a client of the data routes',
     });
+    if (this.readApi.customDomain) {
+      new CfnOutput(this, 'CustomDomainTarget', {
+        value: this.readApi.customDomain.regionalDomainName,
+        description: `Point ${config.domainName} here: a DNS CNAME, or a Route 53 alias record with the CustomDomainHostedZoneId output`,
+      });
+      new CfnOutput(this, 'CustomDomainHostedZoneId', { value: this.readApi.customDomain.regionalHostedZoneId });
+    }
     if (this.ingestion.mockUpstream) {
       new CfnOutput(this, 'MockUpstreamUrl', { value: this.ingestion.mockUpstream.url, description: 'Demo Transaction API' });
     }

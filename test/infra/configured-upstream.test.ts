@@ -10,6 +10,7 @@ const secretName = 'partner/transactions-api-key';
 const service = synthesizeService({
   transactionsApiUrl: partnerUrl,
   transactionsApiKeySecretName: secretName,
+  ingestFrom: '2026-11-01T00:00:00Z',
   apiRateLimit: '50',
   apiBurstLimit: 100,
 });
@@ -50,10 +51,11 @@ describe('with a Transaction API configured', () => {
 
 describe('deployment configuration', () => {
   const context = (values: Record<string, unknown>) => (key: string) => values[key];
-  const cdkJsonDefaults = { transactionsApiUrl: '', transactionsApiKeySecretName: '', ingestFrom: '2023-01-01T00:00:00Z', lateHorizonSeconds: 60, headLagTargetSeconds: 30, reconcileHours: 24, settleLagSeconds: 5 };
+  const cdkJsonDefaults = { transactionsApiUrl: '', transactionsApiKeySecretName: '', lateHorizonSeconds: 60, headLagTargetSeconds: 30, reconcileHours: 24, settleLagSeconds: 5, upstream: 'mock' };
 
-  test("cdk.json's empty strings mean: no Transaction API (deploy the mock), no API key", () => {
+  test("cdk.json's empty strings mean no Transaction API and no API key; with -c upstream=mock the mock's start point", () => {
     expect(serviceConfigFrom(context(cdkJsonDefaults), {})).toEqual({
+      upstream: 'mock',
       ingestFrom: '2023-01-01T00:00:00Z',
       settleLagSeconds: 5,
       lateHorizonSeconds: 60,
@@ -61,11 +63,13 @@ describe('deployment configuration', () => {
       reconcileHours: 24,
       apiRateLimit: 500,
       apiBurstLimit: 1000,
+      stage: 'dev',
+      readApiTracing: false,
     });
   });
 
   test('an environment variable overrides its context key; an empty one does not', () => {
-    const config = serviceConfigFrom(context({ ...cdkJsonDefaults, transactionsApiUrl: 'https://from-context.example' }), {
+    const config = serviceConfigFrom(context({ ...cdkJsonDefaults, upstream: '', ingestFrom: '2026-01-01', transactionsApiUrl: 'https://from-context.example' }), {
       TRANSACTIONS_API_URL: 'https://from-env.example/v1',
       LATE_HORIZON_SECONDS: '120',
       SETTLE_LAG_SECONDS: '',
@@ -110,14 +114,14 @@ describe('deployment configuration', () => {
 
 test("the deployed mock gets its knobs as its function's environment", () => {
   const knobs = { MOCK_FAULTS: 'huge-garbage,long-retry-after', MOCK_LATE_FRACTION: '0.05', MOCK_PHASES: '30m@4000,10m@80' };
-  const demo = synthesizeService({ mockKnobs: knobs });
+  const demo = synthesizeService({ upstream: 'mock', mockKnobs: knobs });
   const mockId = demo.logicalId(demo.stack.ingestion.mockUpstream!.function.fn);
   const variables = demo.template.findResources('AWS::Lambda::Function')[mockId]!.Properties.Environment.Variables as Record<string, string>;
   expect(variables).toMatchObject({ ...knobs, POWERTOOLS_SERVICE_NAME: 'mock-transaction-api' });
 });
 
 test('a second stack (-c stackName=...) publishes and alarms on its own metrics namespace', () => {
-  const rebuild = synthesizeService({ stackName: 'TransactionAggregationRebuild' });
+  const rebuild = synthesizeService({ stackName: 'TransactionAggregationRebuild', upstream: 'mock' });
   expect(rebuild.stack.stackName).toBe('TransactionAggregationRebuild');
   const functions = Object.values(rebuild.template.findResources('AWS::Lambda::Function'));
   expect(functions.map((fn) => fn.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE)).toEqual(functions.map(() => 'TransactionAggregationRebuild'));

@@ -8,6 +8,7 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { apiRoutes } from '../../infra/definitions/routes';
 import { ingestionSchedule } from '../../infra/definitions/schedule';
 import { apiDocsBundling } from '../../infra/stacks/api-docs-bundling';
+import { MOCK_INGEST_FROM } from '../../infra/stacks/config';
 import { ServiceFunction } from '../../infra/stacks/service-function';
 import { publishTickMetrics } from '../../lib/ingestion/tick-metrics';
 import { METRICS_NAMESPACE } from '../../lib/observability';
@@ -17,8 +18,8 @@ import { acknowledgements, unacknowledgedFindings } from './support/nag-findings
 import { actionsOf, statementsOfRole } from './support/role-statements';
 import { cdkJsonContext, synthesizeService } from './support/synthesize-service';
 
-// One synthesis for the whole file: the default deployment (no Transaction API configured).
-const service = synthesizeService();
+// One synthesis for the whole file: the demo deployment (`-c upstream=mock`).
+const service = synthesizeService({ upstream: 'mock' });
 const { template, stack, logicalId } = service;
 
 // any: synthesized CloudFormation JSON is untyped by nature; every use asserts the fields it reads.
@@ -80,12 +81,18 @@ describe('Lambda functions', () => {
     expect([...readFunctionIds.keys()].sort()).toEqual(['api-docs', 'get-status', 'get-user-aggregate', 'list-payouts']);
   });
 
-  test.each(allFunctionIds)('%s runs Node.js 22+ on arm64 with active tracing and its own log group', (id) => {
+  const readIds = new Set(readFunctionIds.values());
+  test.each(allFunctionIds)('%s runs Node.js 22+ on arm64 with its own log group; active tracing except the read functions (opt-in)', (id) => {
     const properties = propertiesOf('AWS::Lambda::Function', id);
     const [, major] = /^nodejs(\d+)\.x$/.exec(properties.Runtime) ?? [];
     expect(Number(major)).toBeGreaterThanOrEqual(22);
     expect(properties.Architectures).toEqual(['arm64']);
-    expect(properties.TracingConfig).toEqual({ Mode: 'Active' });
+    if (readIds.has(id)) {
+      expect(properties.TracingConfig).toBeUndefined();
+      expect(properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED).toBe('false');
+    } else {
+      expect(properties.TracingConfig).toEqual({ Mode: 'Active' });
+    }
     expect(properties.LoggingConfig.LogGroup.Ref).toMatch(/Logs/);
     expect(properties.Environment.Variables).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_METRICS_NAMESPACE: 'TransactionAggregation' });
   });
@@ -100,11 +107,12 @@ describe('Lambda functions', () => {
     }
   });
 
-  test('the fetch function ends before a tick (< 12 s), runs one at a time and gets its configuration', () => {
+  test('the fetch function ends before a tick (< 12 s), reserves no concurrency and gets its configuration', () => {
     const fetch = propertiesOf('AWS::Lambda::Function', fetchFunctionId);
     expect(fetch.Timeout).toBe(ingestionSchedule.fetchTimeoutSeconds);
     expect(fetch.Timeout).toBeLessThan(12);
-    expect(fetch.ReservedConcurrentExecutions).toBe(1);
+    // No reservation by default: it would fail the first deploy on a new account (see the overlapping-ticks test).
+    expect(fetch.ReservedConcurrentExecutions).toBeUndefined();
     const context = cdkJsonContext();
     expect(fetch.Environment.Variables).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
@@ -112,11 +120,12 @@ describe('Lambda functions', () => {
       POWERTOOLS_METRICS_NAMESPACE: 'TransactionAggregation',
       TABLE_NAME: { Ref: tableId },
       TRANSACTIONS_API_URL: { 'Fn::GetAtt': [logicalId(stack.ingestion.mockUpstream!.node.findChild('Api')), 'ApiEndpoint'] },
-      INGEST_FROM: context.ingestFrom,
+      INGEST_FROM: MOCK_INGEST_FROM,
       SETTLE_LAG_SECONDS: String(context.settleLagSeconds),
       LATE_HORIZON_SECONDS: String(context.lateHorizonSeconds),
       HEAD_LAG_TARGET_SECONDS: String(context.headLagTargetSeconds),
       RECONCILE_HOURS: String(context.reconcileHours),
+      UPSTREAM_TIMEOUT_MS: String(ingestionSchedule.tickBudget.upstreamTimeoutSeconds * 1000),
     });
   });
 
@@ -131,13 +140,12 @@ describe('Lambda functions', () => {
     expect(actionsOf(statements).filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
   });
 
-  test('read functions only read (GetItem/Query on the table and the payout index); api-docs gets no table access', () => {
-    const indexArn = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/payoutIndex']] };
-    for (const handler of ['get-user-aggregate', 'list-payouts', 'get-status'] as const) {
-      const id = readFunctionIds.get(handler)!;
+  test('read functions only read, each only what it reads (details in deploy-readiness.test.ts); api-docs gets no table access', () => {
+    const expected = { 'get-user-aggregate': ['dynamodb:GetItem'], 'list-payouts': ['dynamodb:Query'], 'get-status': ['dynamodb:GetItem'] };
+    for (const [handler, actions] of Object.entries(expected)) {
+      const id = readFunctionIds.get(handler as 'get-status')!;
       const dynamoActions = actionsOf(statementsOfFunction(id)).filter((action) => action.startsWith('dynamodb:'));
-      expect(dynamoActions.sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
-      expect(statementsOfFunction(id)).toContainEqual(expect.objectContaining({ Resource: [{ 'Fn::GetAtt': [tableId, 'Arn'] }, indexArn] }));
+      expect(dynamoActions.sort()).toEqual(actions);
       expect(propertiesOf('AWS::Lambda::Function', id).Environment.Variables.TABLE_NAME).toEqual({ Ref: tableId });
     }
     const docs = readFunctionIds.get('api-docs')!;
@@ -242,7 +250,7 @@ describe('read API', () => {
   });
 });
 
-describe('mock upstream (no Transaction API configured)', () => {
+describe('mock upstream (-c upstream=mock)', () => {
   test('is deployed behind its own public HTTP API with GET /transactions, and its URL is an output', () => {
     const mockApiId = logicalId(stack.ingestion.mockUpstream!.node.findChild('Api'));
     expect(Object.keys(resourcesOf('AWS::ApiGatewayV2::Api')).sort()).toEqual([mockApiId, readApiId].sort());
@@ -274,13 +282,14 @@ describe('alarms and dashboard', () => {
     expect(stack.stackName).toBe(METRICS_NAMESPACE);
   });
 
-  test('ingestion lag: maximum over 1 minute above 120 s, missing data breaching', () => {
+  test('ingestion lag: maximum per minute above 120 s in 3 of 5 minutes, missing data breaching', () => {
     expect(alarmsOn('IngestionLagSeconds', { Name: 'service', Value: 'ingestion' })).toEqual([
       expect.objectContaining({
         Namespace: 'TransactionAggregation',
         Statistic: 'Maximum',
         Period: 60,
-        EvaluationPeriods: 1,
+        EvaluationPeriods: 5,
+        DatapointsToAlarm: 3,
         Threshold: 120,
         ComparisonOperator: 'GreaterThanThreshold',
         TreatMissingData: 'breaching',
@@ -312,7 +321,9 @@ describe('alarms and dashboard', () => {
   });
 
   test('every alarm notifies the encrypted, TLS-only alarm topic when it fires and when it clears', () => {
-    expect(alarms.length).toBe(2 + 2 * allFunctionIds.length + 3);
+    // Lag, verified lag, upstream calls; per function errors and throttles; API 5xx; tick loop failed, timed out, throttled;
+    // schedule failed invocations and dead letters; table read and write throttles; alarm notifications failed.
+    expect(alarms.length).toBe(3 + 2 * allFunctionIds.length + 1 + 3 + 2 + 2 + 1);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([alarmTopicRef]);
       expect(alarm.OKActions).toEqual([alarmTopicRef]);
@@ -405,6 +416,7 @@ describe('cdk-nag (AWS Solutions)', () => {
         'AwsSolutions-APIG4',
         'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<ReadApi>/$default/GET/aggregatedData/*]',
+        'AwsSolutions-SQS3',
       ].sort(),
     );
     const publicRoutes = found.filter(({ id }) => id === 'AwsSolutions-APIG4').map(({ path }) => path.split('/').pop());
