@@ -1,3 +1,4 @@
+import { JAM_ATTEMPTS } from '../../lib/core/failure-streak';
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
@@ -87,6 +88,12 @@ export class Monitoring extends Construct {
       // Silence is the head lag alarm's to report.
       missing: TreatMissingData.NOT_BREACHING,
       description: `The late-arrival check (tail pass) is more than ${maxVerifiedLagSeconds} s behind in 3 of the last 5 minutes: late transactions may be missing from the aggregates.`,
+    });
+    // The same call failing again and again (a deterministic bad page): an operator must split or skip it.
+    this.alarm('IngestionJammed', ingestionMetric(namespace, 'ConsecutiveFailures', Stats.MAXIMUM), {
+      threshold: JAM_ATTEMPTS,
+      comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      description: `The same Transaction API call has failed ${JAM_ATTEMPTS} times or more in a row: ingestion is jammed on it and backs off. GET /status shows the call; split or skip it with infra/ops/unjam-ingestion.ts (infra/ops/README.md).`,
     });
     this.alarm('UpstreamCallsFailing', ingestionMetric(namespace, 'UpstreamCallFailed', Stats.SUM, fiveMinutes), {
       threshold: 5,

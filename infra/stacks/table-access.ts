@@ -14,11 +14,13 @@ const userPartitions = `${keys.aggregate('').pk}*`;
 const ingestionPartition = keys.cursor().pk;
 
 /**
- * The cursor attributes GET /status reads (lib/store/read-store.ts projects exactly these; a
- * test compares). Pending pages and call slots share the cursor's partition: limited to these
- * attributes, a GetItem on them returns nothing of theirs, and the QUARANTINE partition is out of reach.
+ * The cursor attributes GET /status reads (defined once, in lib/store/read-store.ts). Pending
+ * pages and call slots share the cursor's partition: limited to these attributes, a GetItem on
+ * them returns nothing of theirs, and the QUARANTINE partition is out of reach.
  */
-export const statusAttributes = ['watermark', 'verifiedWatermark', 'lastTickAt', 'lastOutcome', 'counters', 'recentCalls'] as const;
+import { statusAttributes } from '../../lib/store/read-store';
+
+export { statusAttributes };
 
 /** GET /aggregatedData/{userId}: GetItem on a user's partition, nothing else. */
 export function grantUserAggregateRead(aggregates: AggregatesTable, grantee: IGrantable): void {

@@ -31,6 +31,9 @@ export interface IngestionStatus {
   operatorActions: OperatorActionRecord[];
 }
 
+/** The cursor attributes GET /status reads: never the position, a pending page or the error text. The status function's grant allows exactly these. */
+export const statusAttributes = ['watermark', 'verifiedWatermark', 'lastTickAt', 'lastOutcome', 'counters', 'recentCalls', 'failureStreak', 'operatorActions'] as const;
+
 /** What the read API asks of the table; the only read-side code that knows key shapes. */
 export interface ReadStore {
   /** One eventually consistent GetItem; undefined when the user has no aggregate. */
@@ -91,11 +94,8 @@ export function createReadStore({ document, tableName }: StoreContext): ReadStor
           TableName: tableName,
           Key: keys.cursor(),
           // Never the position or the error text: the ledger can be large, and the upstream's words are for the logs.
-          ProjectionExpression: '#watermark, #verifiedWatermark, #lastTickAt, #lastOutcome, #counters, #recentCalls, #failureStreak, #operatorActions',
-          ExpressionAttributeNames: {
-            '#watermark': 'watermark', '#verifiedWatermark': 'verifiedWatermark', '#lastTickAt': 'lastTickAt', '#lastOutcome': 'lastOutcome',
-            '#counters': 'counters', '#recentCalls': 'recentCalls', '#failureStreak': 'failureStreak', '#operatorActions': 'operatorActions',
-          },
+          ProjectionExpression: statusAttributes.map((name) => `#${name}`).join(', '),
+          ExpressionAttributeNames: Object.fromEntries(statusAttributes.map((name) => [`#${name}`, name])),
         }),
       );
       if (!Item) return undefined;

@@ -321,9 +321,9 @@ describe('alarms and dashboard', () => {
   });
 
   test('every alarm notifies the encrypted, TLS-only alarm topic when it fires and when it clears', () => {
-    // Lag, verified lag, upstream calls; per function errors and throttles; API 5xx; tick loop failed, timed out, throttled;
+    // Lag, verified lag, jam, upstream calls; per function errors and throttles; API 5xx; tick loop failed, timed out, throttled;
     // schedule failed invocations and dead letters; table read and write throttles; alarm notifications failed.
-    expect(alarms.length).toBe(3 + 2 * allFunctionIds.length + 1 + 3 + 2 + 2 + 1);
+    expect(alarms.length).toBe(4 + 2 * allFunctionIds.length + 1 + 3 + 2 + 2 + 1);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([alarmTopicRef]);
       expect(alarm.OKActions).toEqual([alarmTopicRef]);
