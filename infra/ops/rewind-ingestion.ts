@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { rewindTarget } from '../../lib/ingestion/rewind-target';
-import { createCursorStore } from '../../lib/store/cursor-store';
+import { rewindCursor } from '../../lib/store/operator-actions';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
 
 const usage = `usage: npx tsx infra/ops/rewind-ingestion.ts --table NAME --to DATE-TIME [--marker-ttl-days 7]
@@ -33,7 +33,7 @@ export async function rewindIngestion(argv: string[], nowMs = Date.now(), print:
   }
   const document = createDocumentClient();
   try {
-    const result = await createCursorStore({ document, tableName: values.table }).rewind(target.watermark, new Date(nowMs).toISOString());
+    const result = await rewindCursor({ document, tableName: values.table }, target.watermark, new Date(nowMs).toISOString());
     if (result.rewound) {
       print(`rewound: head and tail watermarks ${result.from} → ${result.to}; the head re-reads from the second after, the tail checks again behind it`);
       return 0;

@@ -19,8 +19,8 @@ import { UpstreamCallError, type TransactionSource } from '../upstream/transacti
 const QUARANTINED_RAW_CHARS = 512;
 
 export interface TickDependencies {
-  /** A tick never rewinds: that is an operator's command (infra/ops/rewind-ingestion.ts). */
-  cursor: Omit<CursorStore, 'rewind'>;
+  /** Ticks only move forward; rewinds and jams are operators' commands (lib/store/operator-actions.ts). */
+  cursor: CursorStore;
   callSlots: CallSlots;
   aggregates: AggregateWriter;
   quarantine: QuarantineStore;

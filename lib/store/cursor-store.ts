@@ -1,13 +1,13 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { emptyLedger } from '../core/second-ledger';
-import { epochSecond, rewoundPosition, secondIso, type IngestionPosition } from '../core/ingestion-position';
+import { epochSecond, secondIso, type IngestionPosition } from '../core/ingestion-position';
 import type { ReceivedPage } from '../core/page-outcome';
 import type { Transaction } from '../core/transaction';
 import type { FailureStreak } from '../core/failure-streak';
 import { upstreamContract } from '../core/upstream-contract';
 import type { Window } from '../core/upstream-page';
-import { zeroCounters, type CursorItem, type OperatorActionRecord, type IngestionCounters, type PendingChunkItem, type RecentCall, type TickOutcome } from './item-shapes';
+import { zeroCounters, type CursorItem, type OperatorActionRecord, type IngestionCounters, type RecentCall, type TickOutcome } from './item-shapes';
+import { decode, encode, loadPendingPage, pendingChunkItems } from './pending-page-store';
 import { keys } from './table-schema';
 import { isConditionalCheckFailure, type StoreContext } from './store-context';
 
@@ -51,24 +51,11 @@ export interface CursorStore {
   checkpoint(sequence: number, next: IngestionPosition, checkpoint: Checkpoint): Promise<boolean>;
   /** Records a tick that moved nothing (idle, budget, failed call). */
   recordOutcome(outcome: TickOutcome, nowIso: string, details?: { error?: string; notBefore?: number; counters?: CounterDelta; recentCalls?: RecentCall[]; failureStreak?: FailureStreak }): Promise<void>;
-  /**
-   * Moves every pass back so the next ticks re-read from `watermark` on (replay). Bumps the
-   * sequence, so a tick that read the cursor before cannot store or checkpoint over it. Refused
-   * while a fetched page waits to be applied, or when the head is not later than `watermark`.
-   */
-  rewind(watermark: string, nowIso: string): Promise<RewindResult>;
 }
 
-export type RewindResult = { rewound: true; from: string; to: string } | { rewound: false; reason: 'no-cursor' | 'pending-page' | 'not-later'; watermark?: string };
-
-/** A chunk stays well under DynamoDB's 400 KB item limit; a transaction holds 100 items and 4 MB. */
-const CHUNK_BYTES = 300_000;
-const PENDING_TTL_SECONDS = 2 * 86_400;
 /** How many recent calls the cursor remembers (a minute holds five). */
 export const RECENT_CALLS = 12;
 
-export const encode = (value: unknown): Uint8Array => gzipSync(JSON.stringify(value));
-const decode = <T>(bytes: Uint8Array): T => JSON.parse(gunzipSync(bytes).toString('utf8')) as T;
 
 export const watermarkAttributes = (position: IngestionPosition) => ({
   watermark: secondIso(position.head),
@@ -79,27 +66,6 @@ export const watermarkAttributes = (position: IngestionPosition) => ({
 export function createCursorStore({ document, tableName }: StoreContext): CursorStore {
   const Key = keys.cursor();
 
-  const loadPending = async (sequence: number, chunks: number): Promise<PendingPage> => {
-    const prefix = keys.pendingChunk(sequence, 0).sk.slice(0, -3);
-    const parts: Uint8Array[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await document.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': Key.pk, ':prefix': prefix },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of (page.Items ?? []) as PendingChunkItem[]) parts.push(item.data);
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    if (parts.length !== chunks) throw new Error(`pending page ${sequence}: ${parts.length} of ${chunks} chunks found`);
-    return decode<PendingPage>(Buffer.concat(parts));
-  };
-
   const load = async (): Promise<CursorState | undefined> => {
     const { Item } = await document.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }));
     if (!Item) return undefined;
@@ -109,7 +75,7 @@ export function createCursorStore({ document, tableName }: StoreContext): Cursor
     return {
       sequence,
       position: item.position ? decode<IngestionPosition>(item.position) : positionFromWatermark(item.watermark),
-      pending: chunks > 0 ? await loadPending(sequence, chunks) : undefined,
+      pending: chunks > 0 ? await loadPendingPage({ document, tableName }, sequence, chunks) : undefined,
       notBefore: item.notBefore === undefined ? undefined : Number(item.notBefore),
       recentCalls: (item.recentCalls ?? []).map((call) => ({ atMs: Number(call.atMs), pass: call.pass, ok: Boolean(call.ok) })),
       ...(item.failureStreak ? { failureStreak: { ...item.failureStreak, attempts: Number(item.failureStreak.attempts), page: Number(item.failureStreak.page), span: { start: Number(item.failureStreak.span.start), end: Number(item.failureStreak.span.end) } } } : {}),
@@ -143,12 +109,7 @@ export function createCursorStore({ document, tableName }: StoreContext): Cursor
     },
 
     async savePending(sequence, pending) {
-      const bytes = encode(pending);
-      const chunks: PendingChunkItem[] = [];
-      const expiresAt = epochSecond(pending.fetchedAtMs) + PENDING_TTL_SECONDS;
-      for (let offset = 0, n = 0; offset < bytes.length; offset += CHUNK_BYTES, n++) {
-        chunks.push({ ...keys.pendingChunk(sequence, n), data: bytes.subarray(offset, offset + CHUNK_BYTES), expiresAt });
-      }
+      const chunks = pendingChunkItems(sequence, pending);
       try {
         await document.send(
           new TransactWriteCommand({
@@ -208,41 +169,6 @@ export function createCursorStore({ document, tableName }: StoreContext): Cursor
       }
     },
 
-    async rewind(watermark, nowIso) {
-      const to = epochSecond(Date.parse(watermark));
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const state = await load();
-        if (!state) return { rewound: false, reason: 'no-cursor' };
-        const from = secondIso(state.position.head);
-        if (state.pending) return { rewound: false, reason: 'pending-page', watermark: from };
-        if (state.position.head <= to) return { rewound: false, reason: 'not-later', watermark: from };
-        const next = rewoundPosition(state.position, to);
-        try {
-          await document.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key,
-              UpdateExpression:
-                'SET #sequence = :next, #watermark = :watermark, #verifiedWatermark = :verified, #reconciledWatermark = :reconciled, #position = :position, #lastTickAt = :now, #lastOutcome = :outcome REMOVE #notBefore',
-              ConditionExpression: '#sequence = :sequence AND attribute_not_exists(#pendingChunks)',
-              ExpressionAttributeNames: {
-                '#sequence': 'sequence', '#watermark': 'watermark', '#verifiedWatermark': 'verifiedWatermark', '#reconciledWatermark': 'reconciledWatermark',
-                '#position': 'position', '#lastTickAt': 'lastTickAt', '#lastOutcome': 'lastOutcome', '#notBefore': 'notBefore', '#pendingChunks': 'pendingChunks',
-              },
-              ExpressionAttributeValues: {
-                ':sequence': state.sequence, ':next': state.sequence + 1, ...prefixed(watermarkAttributes(next)),
-                ':position': encode(next), ':now': nowIso, ':outcome': 'rewound',
-              },
-            }),
-          );
-          return { rewound: true, from, to: secondIso(to) };
-        } catch (error) {
-          if (!isConditionalCheckFailure(error)) throw error;
-        }
-      }
-      throw new Error('the cursor kept moving while rewinding; try again');
-    },
-
     async recordOutcome(outcome, nowIso, details = {}) {
       const names: Record<string, string> = { '#lastTickAt': 'lastTickAt', '#lastOutcome': 'lastOutcome' };
       const values: Record<string, unknown> = { ':now': nowIso, ':outcome': outcome };
@@ -281,8 +207,6 @@ export function createCursorStore({ document, tableName }: StoreContext): Cursor
     },
   };
 }
-
-const prefixed = (marks: ReturnType<typeof watermarkAttributes>) => ({ ':watermark': marks.watermark, ':verified': marks.verifiedWatermark, ':reconciled': marks.reconciledWatermark });
 
 /** A cursor written before the passes existed: its watermark is where all three stand. */
 function positionFromWatermark(watermark: string): IngestionPosition {

@@ -1,10 +1,14 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { secondIso } from '../core/ingestion-position';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { epochSecond, rewoundPosition, secondIso } from '../core/ingestion-position';
 import { positionAfterAction, type OperatorAction } from '../core/operator-action';
-import { createCursorStore, encode, watermarkAttributes } from './cursor-store';
+import { createCursorStore, watermarkAttributes } from './cursor-store';
+import { encode } from './pending-page-store';
 import type { OperatorActionRecord } from './item-shapes';
 import { keys } from './table-schema';
-import type { StoreContext } from './store-context';
+import { isConditionalCheckFailure, type StoreContext } from './store-context';
+
+export type RewindResult = { rewound: true; from: string; to: string } | { rewound: false; reason: 'no-cursor' | 'pending-page' | 'not-later'; watermark?: string };
 
 /** How many operator actions the cursor shows (all are kept as AUDIT# items). */
 const SHOWN_ACTIONS = 10;
@@ -70,4 +74,48 @@ export async function actOnJam(store: StoreContext, action: OperatorAction, by: 
     throw error;
   }
   return { done: true, record };
+}
+
+/**
+ * Moves every pass back so the next ticks re-read from `watermark` on (replay,
+ * infra/ops/rewind-ingestion.ts). Bumps the sequence, so a tick that read the cursor before cannot
+ * store or checkpoint over it. Refused while a fetched page waits to be applied, or when the head
+ * is not later than `watermark`.
+ */
+export async function rewindCursor({ document, tableName }: StoreContext, watermark: string, nowIso: string): Promise<RewindResult> {
+  const Key = keys.cursor();
+  const load = () => createCursorStore({ document, tableName }).load();
+  const to = epochSecond(Date.parse(watermark));
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const state = await load();
+    if (!state) return { rewound: false, reason: 'no-cursor' };
+    const from = secondIso(state.position.head);
+    if (state.pending) return { rewound: false, reason: 'pending-page', watermark: from };
+    if (state.position.head <= to) return { rewound: false, reason: 'not-later', watermark: from };
+    const next = rewoundPosition(state.position, to);
+    const marks = watermarkAttributes(next);
+    try {
+      await document.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key,
+          UpdateExpression:
+            'SET #sequence = :next, #watermark = :watermark, #verifiedWatermark = :verified, #reconciledWatermark = :reconciled, #position = :position, #lastTickAt = :now, #lastOutcome = :outcome REMOVE #notBefore',
+          ConditionExpression: '#sequence = :sequence AND attribute_not_exists(#pendingChunks)',
+          ExpressionAttributeNames: {
+            '#sequence': 'sequence', '#watermark': 'watermark', '#verifiedWatermark': 'verifiedWatermark', '#reconciledWatermark': 'reconciledWatermark',
+            '#position': 'position', '#lastTickAt': 'lastTickAt', '#lastOutcome': 'lastOutcome', '#notBefore': 'notBefore', '#pendingChunks': 'pendingChunks',
+          },
+          ExpressionAttributeValues: {
+            ':sequence': state.sequence, ':next': state.sequence + 1, ':watermark': marks.watermark, ':verified': marks.verifiedWatermark, ':reconciled': marks.reconciledWatermark,
+            ':position': encode(next), ':now': nowIso, ':outcome': 'rewound',
+          },
+        }),
+      );
+      return { rewound: true, from, to: secondIso(to) };
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
+    }
+  }
+  throw new Error('the cursor kept moving while rewinding; try again');
 }

@@ -13,7 +13,7 @@ import type { TransactionSource } from '../../../lib/upstream/transaction-api-cl
  * same contracts as the DynamoDB adapters (conditional on the sequence, exactly once by
  * identity); only their speed is not modelled (the simulation adds a measured tick duration).
  */
-export function inMemoryCursor(): Omit<CursorStore, 'rewind'> & { counters: IngestionCounters } {
+export function inMemoryCursor(): CursorStore & { counters: IngestionCounters } {
   let state: (CursorState & { counters: IngestionCounters }) | undefined;
   const copy = (): CursorState | undefined =>
     state ? structuredClone({ sequence: state.sequence, position: state.position, pending: state.pending, notBefore: state.notBefore, recentCalls: state.recentCalls, failureStreak: state.failureStreak, operatorActions: [] }) : undefined;
