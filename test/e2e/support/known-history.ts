@@ -58,7 +58,7 @@ export function knownHistory(options: { endMs: number; minutes: number; transact
     bad('m5', { id: 'm5', userId: 'u0005', createdAt: new Date(at()).toISOString(), type: 'refund', amount: new LosslessNumber('5') }),
     bad('m6', { id: 'm6', userId: 'u0006', createdAt: 'yesterday', type: 'spent', amount: new LosslessNumber('5') }),
     bad('m7', { userId: 'u0007', createdAt: new Date(at()).toISOString(), type: 'spent', amount: new LosslessNumber('5') }),
-    bad('m8', { id: 'm8', userId: 'u0008', createdAt: new Date(at()).toISOString(), type: 'payout', amount: new LosslessNumber('0.123456789') }),
+    bad('m8', { id: 'm8', userId: 'u0008', createdAt: new Date(at()).toISOString(), type: 'payout', amount: new LosslessNumber('0.1234567890123') }),
     bad('m9', { id: 'm9', userId: 'only-malformed', createdAt: new Date(at()).toISOString(), type: 'payout', amount: null }),
     bad('m10', { id: 'm10', userId: 'only-malformed', createdAt: new Date(at()).toISOString(), type: 'payout' }),
   ];
