@@ -3,14 +3,14 @@ import type { AggregatesTable } from './aggregates-table';
 
 /**
  * Least-privilege table grants, narrower than Table.grantReadData / grantReadWriteData:
- * no Scan at all (the read API never scans), and the payout index named instead of `index/*`.
+ * no Scan at all (the read API never scans), and the payout indexes named instead of `index/*`.
  */
 const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 
-/** The read API: GetItem / Query on the table, Query on the sparse payout index. */
+/** The read API: GetItem / Query on the table, Query on the two sparse payout indexes. */
 export function grantAggregateReads(aggregates: AggregatesTable, grantee: IGrantable): void {
   grantee.grantPrincipal.addToPrincipalPolicy(
-    new PolicyStatement({ actions: readActions, resources: [aggregates.table.tableArn, aggregates.payoutIndexArn] }),
+    new PolicyStatement({ actions: readActions, resources: [aggregates.table.tableArn, aggregates.payoutIndexArn, aggregates.payoutAmountIndexArn] }),
   );
 }
 

@@ -69,6 +69,14 @@ describe('aggregates table', () => {
         ],
         Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['payout'] },
       },
+      {
+        IndexName: 'payoutAmountIndex',
+        KeySchema: [
+          { AttributeName: tableSchema.payoutAmountIndex.partitionKey, KeyType: 'HASH' },
+          { AttributeName: tableSchema.payoutAmountIndex.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['payout', 'userId'] },
+      },
     ]);
     expect(table.Properties.GlobalSecondaryIndexes).toEqual(local.GlobalSecondaryIndexes);
   });
@@ -133,11 +141,12 @@ describe('Lambda functions', () => {
 
   test('read functions only read (GetItem/Query on the table and the payout index); api-docs gets no table access', () => {
     const indexArn = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/payoutIndex']] };
+    const amountIndexArn = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/payoutAmountIndex']] };
     for (const handler of ['get-user-aggregate', 'list-payouts', 'get-status'] as const) {
       const id = readFunctionIds.get(handler)!;
       const dynamoActions = actionsOf(statementsOfFunction(id)).filter((action) => action.startsWith('dynamodb:'));
       expect(dynamoActions.sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
-      expect(statementsOfFunction(id)).toContainEqual(expect.objectContaining({ Resource: [{ 'Fn::GetAtt': [tableId, 'Arn'] }, indexArn] }));
+      expect(statementsOfFunction(id)).toContainEqual(expect.objectContaining({ Resource: [{ 'Fn::GetAtt': [tableId, 'Arn'] }, indexArn, amountIndexArn] }));
       expect(propertiesOf('AWS::Lambda::Function', id).Environment.Variables.TABLE_NAME).toEqual({ Ref: tableId });
     }
     const docs = readFunctionIds.get('api-docs')!;
