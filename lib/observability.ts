@@ -1,10 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 
 /**
- * The one logger, metrics and tracer of a Lambda container (Powertools), created at import.
+ * The one logger and metrics of a Lambda container (Powertools), created at import. The tracer
+ * lives in lib/tracing.ts: only the fetch function loads it (X-Ray SDK, ~110 KB of bundle and
+ * most of a read function's cold init); the read functions are traced by Lambda's active tracing.
  *
  * In Lambda everything follows the Powertools environment (POWERTOOLS_SERVICE_NAME,
  * POWERTOOLS_LOG_LEVEL, …). Outside Lambda (tests, `npm start`) the defaults are quiet: logs
@@ -38,5 +39,3 @@ export const metrics = new Metrics({
   logger: logger.createChild({ logLevel: 'ERROR' }),
 });
 
-/** Disabled by Powertools itself outside Lambda and when POWERTOOLS_TRACE_ENABLED=false. */
-export const tracer = new Tracer({ serviceName });

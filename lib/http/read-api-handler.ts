@@ -2,9 +2,8 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { logger, metrics, tracer } from '../observability';
+import { logger, metrics } from '../observability';
 import { isHttpProblem } from './problems';
 import { baseHeaders, problemResponse } from './responses';
 
@@ -36,24 +35,25 @@ const problemJson = (): MiddlewareObj<Event, Result> => ({
 const responseHeaders = (cacheControl: string): MiddlewareObj<Event, Result> => ({
   after: (request) => {
     const response = request.response ?? { statusCode: 204 };
+    // A 304 has no body, so no Content-Type; it keeps the caching headers of the 200 it stands for.
+    const contentType: Record<string, string> = response.statusCode === 304 ? {} : { 'Content-Type': 'application/json' };
     request.response = {
       ...response,
-      headers: { ...baseHeaders, 'Content-Type': 'application/json', 'Cache-Control': cacheControl, ...response.headers },
+      headers: { ...baseHeaders, ...contentType, 'Cache-Control': cacheControl, ...response.headers },
     };
   },
 });
 
 /**
  * The one middleware chain of the read API: Powertools logging (Lambda context + request ids),
- * metrics (cold start, ReadErrors) and tracing, RFC 9457 errors, and the shared headers.
+ * metrics (cold start, ReadErrors), RFC 9457 errors, and the shared headers. No Powertools
+ * tracer here: Lambda's active tracing records each invocation (lib/tracing.ts says why).
  * `after` runs bottom-up and `onError` likewise, so problemJson answers before the Powertools
  * middlewares flush and reset.
  */
 export function readApiHandler(endpoint: ReadEndpoint, options: { cacheControl: string }) {
   return middy<Event, Result>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    // No response bodies in traces: they hold user data (and the docs' 1.7 MB script).
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(requestLogKeys())
     .use(problemJson())
