@@ -71,6 +71,8 @@ const lastModified = header(
   'When this user\'s aggregate last changed (the ingestion write that changed a sum), as an HTTP date. Send it back in `If-Modified-Since` to get a 304 ' +
     'while it has not changed since (`If-None-Match` wins when both are sent; the ETag is exact, HTTP dates have whole seconds).',
   'Sat, 16 Mar 2024 12:33:11 GMT',
+  // Absent only for an aggregate last written before the change time was kept.
+  false,
 );
 const conditionalHeaders = (withLastModified: boolean): JsonObject[] => [
   { name: 'If-None-Match', in: 'header', required: false, description: 'An ETag of an earlier answer: 304 while the body is unchanged.', schema: { type: 'string' } },

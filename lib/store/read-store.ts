@@ -174,15 +174,21 @@ export function createReadStore({ document, tableName }: StoreContext, options: 
     getWatermark() {
       const now = nowMs();
       if (!watermark || now - watermark.readAtMs >= watermarkCacheMs) {
-        const value = document
-          .send(new GetCommand({ TableName: tableName, Key: keys.cursor(), ProjectionExpression: '#watermark', ExpressionAttributeNames: { '#watermark': 'watermark' } }))
-          .then(({ Item }) => (Item?.watermark === undefined ? undefined : new Date(String(Item.watermark)).toISOString()));
-        const entry = { readAtMs: now, value };
+        const entry = { readAtMs: now, value: Promise.resolve<string | undefined>(undefined) };
+        entry.value = (async () => {
+          try {
+            const response = await document.send(
+              new GetCommand({ TableName: tableName, Key: keys.cursor(), ProjectionExpression: '#watermark', ExpressionAttributeNames: { '#watermark': 'watermark' } }),
+            );
+            const value = response?.Item?.watermark;
+            return value === undefined ? undefined : new Date(String(value)).toISOString();
+          } catch {
+            // Data-As-Of is a courtesy: without it the answer is still right. Not kept, so the next request asks again.
+            if (watermark === entry) watermark = undefined;
+            return undefined;
+          }
+        })();
         watermark = entry;
-        // A failed read is not kept: the next request asks again.
-        value.catch(() => {
-          if (watermark === entry) watermark = undefined;
-        });
       }
       return watermark.value;
     },

@@ -36,8 +36,10 @@ describe('GET /aggregatedData/{userId}', () => {
   it('reads exactly one item, eventually consistent, by its aggregate key', async () => {
     dynamo.on(GetCommand).resolves(storedAggregate({ earned: '1', spent: '0', payout: '0', paidOut: '0' }));
     await get('/aggregatedData/074092');
-    expect(dynamo.calls()).toHaveLength(1);
-    const input = dynamo.commandCalls(GetCommand)[0].args[0].input;
+    // (The other GetItem a request may make is the cached watermark of Data-As-Of, on the cursor item.)
+    const aggregateReads = dynamo.commandCalls(GetCommand).filter((call) => call.args[0].input.Key?.sk === 'AGGREGATE');
+    expect(aggregateReads).toHaveLength(1);
+    const input = aggregateReads[0].args[0].input;
     expect(input).toMatchObject({ TableName: 'aggregates-under-test', Key: { pk: 'USER#074092', sk: 'AGGREGATE' } });
     expect(input.ConsistentRead).not.toBe(true);
   });
