@@ -4,6 +4,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { logger, metrics } from '../observability';
+import { reportSdkVersion } from '../sdk-version';
 import { isHttpProblem } from './problems';
 import { baseHeaders, problemResponse } from './responses';
 
@@ -52,6 +53,8 @@ const responseHeaders = (cacheControl: string): MiddlewareObj<Event, Result> => 
  * middlewares flush and reset.
  */
 export function readApiHandler(endpoint: ReadEndpoint, options: { cacheControl: string }) {
+  // The smoke check of the runtime's AWS SDK (lib/sdk-version.ts), at init.
+  reportSdkVersion();
   return middy<Event, Result>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
