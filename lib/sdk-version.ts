@@ -1,4 +1,4 @@
-import { logger } from './observability';
+import { logger } from './logging';
 
 /**
  * The AWS SDK in production: the functions keep `@aws-sdk/*` external and use the Lambda

@@ -1,13 +1,7 @@
 import * as z from 'zod/mini';
 import { cacheControl } from '../http/cache-control';
-import {
-  ingestionStatusSchema,
-  payoutListSchema,
-  payoutsQuerySchema,
-  problemSchema,
-  userAggregateParamsSchema,
-  userAggregateSchema,
-} from './schemas';
+import { ingestionStatusSchema, payoutListSchema, problemSchema, userAggregateSchema } from './response-schemas';
+import { payoutsQuerySchema, userAggregateParamsSchema } from './schemas';
 
 /**
  * The OpenAPI 3.1 document of the read API, generated from the zod schemas the handlers
