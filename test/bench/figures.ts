@@ -67,7 +67,8 @@ export const figureCatalogue: Figure[] = [
   { key: 'sdkBundledReadInitMs', label: 'get-user-aggregate cold init with the AWS SDK bundled', unit: 'ms', targetText: 'info (not deployed)' },
   { key: 'sdkBundledBaselineInitMs', label: 'minimal GetItem handler cold init with the AWS SDK bundled', unit: 'ms', targetText: 'info' },
   { key: 'apiDocsPackageKB', label: 'api-docs package incl. Swagger UI assets', unit: 'KB', targetText: 'info' },
-  { key: 'maxInitMs', label: 'slowest Lambda cold init (require), median', unit: 'ms', target: { op: '<=', value: 150 } },
+  // Absolute init depends on the machine's load (the yardstick alone takes 110–440 ms on the shared 2 cores): readInitRatioMax is the target.
+  { key: 'maxInitMs', label: 'slowest Lambda cold init (require), median', unit: 'ms', targetText: 'info (target: the ratio above)' },
   { key: 'loadErrors', label: 'load test: errors + non-2xx (both routes, 60 s)', unit: '', target: { op: '<=', value: 0 }, targetText: '0' },
   { key: 'loadAggregateP99Ms', label: 'load test: GET /aggregatedData/{userId} p99', unit: 'ms' },
   { key: 'loadPayoutsP99Ms', label: 'load test: GET /aggregatedData/payouts p99', unit: 'ms' },
