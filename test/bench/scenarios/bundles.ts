@@ -72,16 +72,17 @@ interface Built {
 /**
  * Figure 6 (issue 12, items 8 and 9): every functions/*.ts bundled as the CDK stack bundles it,
  * plus the yardstick (a handler that only creates a DynamoDBDocumentClient and sends one GetItem,
- * bundled the same way): code size, and cold init measured side by side: each round starts one
- * fresh process per bundle in a rotating order, so background load hits all alike; the init ratio
- * of a function is the median over rounds of (its init ÷ the yardstick's in the same round).
+ * bundled the same way): code size, and cold init measured side by side: each round starts a
+ * fresh process per bundle in a rotating order, each right beside a fresh process of the
+ * yardstick, so background load hits both alike; the init ratio of a function is the median over
+ * rounds of (its init ÷ the yardstick's beside it).
  * The AWS SDK choice is shown both ways: external (the runtime's SDK, what the stack deploys) and
  * bundled (tree-shaken into the function), for get-user-aggregate and the yardstick.
  */
 export async function bundles(options: BenchOptions): Promise<ScenarioResult> {
   const { target, nodeOptions } = stackBundling();
   const out = mkdtempSync(path.join(tmpdir(), 'bench-bundles-'));
-  const rounds = options.quick ? 9 : 21;
+  const rounds = options.quick ? 11 : 21;
   const testedSdk = (require('@aws-sdk/client-dynamodb/package.json') as { version: string }).version;
   const bundle = async (name: string, entry: string, sdk: 'external' | 'bundled'): Promise<Built> => {
     const directory = path.join(out, sdk === 'external' ? name : `${name}.sdk-bundled`);
@@ -120,15 +121,33 @@ export async function bundles(options: BenchOptions): Promise<ScenarioResult> {
     // The other SDK choice: the DynamoDB clients bundled (tree-shaken) into the function.
     const sdkBundled = [await bundle('get-user-aggregate', path.join(functionsDirectory, 'get-user-aggregate.ts'), 'bundled'), await bundle(BASELINE, baselineEntry, 'bundled')];
     const timed = [...built, ...sdkBundled];
+    const baselineBuilt = built.find((entry) => entry.name === BASELINE)!;
     const times = new Map<string, number[]>(timed.map((entry) => [entry.directory, []]));
+    /** Per bundle, the yardstick's init measured right next to it in the same round (adjacent processes). */
+    const yardstickBeside = new Map<string, number[]>(timed.map((entry) => [entry.directory, []]));
     for (const entry of timed) initTime(entry.directory, nodeOptions, entry.name); // warm the file cache
     for (let round = 0; round < rounds; round++) {
-      // Rotate the order so no bundle always runs first or last in a round.
+      // Rotate the order so no bundle always runs first or last in a round; each bundle runs beside
+      // a fresh yardstick process (before it on even rounds, after it on odd ones).
       const order = timed.map((_, index) => timed[(index + round) % timed.length]!);
-      for (const entry of order) times.get(entry.directory)!.push(initTime(entry.directory, nodeOptions, entry.name));
+      for (const entry of order) {
+        if (entry === baselineBuilt) {
+          const ms = initTime(entry.directory, nodeOptions, entry.name);
+          times.get(entry.directory)!.push(ms);
+          yardstickBeside.get(entry.directory)!.push(ms);
+          continue;
+        }
+        const pair = round % 2 === 0 ? [baselineBuilt, entry] : [entry, baselineBuilt];
+        const [first, second] = pair.map((one) => initTime(one.directory, nodeOptions, one.name)) as [number, number];
+        const [own, yardstick] = round % 2 === 0 ? [second, first] : [first, second];
+        times.get(entry.directory)!.push(own);
+        yardstickBeside.get(entry.directory)!.push(yardstick);
+        times.get(baselineBuilt.directory)!.push(yardstick);
+      }
     }
     const medianOf = (entry: Built) => median(times.get(entry.directory)!);
-    const ratioTo = (entry: Built, yardstick: Built) => median(times.get(entry.directory)!.map((ms, round) => ms / times.get(yardstick.directory)![round]!));
+    /** Median over rounds of (this bundle's init ÷ the yardstick's beside it). */
+    const ratioTo = (entry: Built, _yardstick: Built) => median(times.get(entry.directory)!.map((ms, round) => ms / yardstickBeside.get(entry.directory)![round]!));
     const baseline = built.find((entry) => entry.name === BASELINE)!;
     const rows = built.map((entry) => ({
       name: entry.name,
@@ -177,10 +196,10 @@ export async function bundles(options: BenchOptions): Promise<ScenarioResult> {
         maxBundleKB: `largest Lambda bundle: ${largest.name} (index.js, minified)`,
         maxBudgetedBundleKB: `largest bundle but the fetch function: ${largestBudgeted.name}`,
         maxInitMs: `slowest cold init (require, median of ${rounds}): ${slowest.name}`,
-        readInitRatioMax: `read function cold init ÷ minimal GetItem handler, worst: ${worstRead.name} (median of ${rounds} paired rounds)`,
+        readInitRatioMax: `read function cold init ÷ minimal GetItem handler, worst: ${worstRead.name} (median of ${rounds} adjacent pairs)`,
       },
       notes: [
-        `bundles (esbuild ${target}, cjs, minify, sourcemap, @aws-sdk/* external; init = require() in a fresh node ${process.versions.node} process with ${nodeOptions}, @aws-sdk/* resolved from node_modules as the Lambda runtime provides it; ${rounds} rounds, every bundle once per round in rotating order): ${rows.map((row) => `${row.name} ${row.codeKB} KB/${row.initMs} ms/${row.ratio}×`).join(', ')}`,
+        `bundles (esbuild ${target}, cjs, minify, sourcemap, @aws-sdk/* external; init = require() in a fresh node ${process.versions.node} process with ${nodeOptions}, @aws-sdk/* resolved from node_modules as the Lambda runtime provides it; ${rounds} rounds, every bundle once per round in rotating order, each beside a yardstick process): ${rows.map((row) => `${row.name} ${row.codeKB} KB/${row.initMs} ms/${row.ratio}×`).join(', ')}`,
         `AWS SDK choice: external (deployed; the runtime's SDK, version logged at init by lib/sdk-version.ts): get-user-aggregate ${Math.round(externalRead.codeBytes / 1024)} KB, init ${Math.round(medianOf(externalRead))} ms (${rows.find((row) => row.name === 'get-user-aggregate')!.ratio}× yardstick ${rows.find((row) => row.name === BASELINE)!.initMs} ms); bundled (@aws-sdk/client-dynamodb ${testedSdk} + lib-dynamodb tree-shaken into the bundle): get-user-aggregate ${figures.sdkBundledReadBundleKB} KB, init ${figures.sdkBundledReadInitMs} ms, the yardstick bundled the same way ${Math.round(bundledBaseline.codeBytes / 1024)} KB / ${figures.sdkBundledBaselineInitMs} ms`,
         ...(overSize.length > 0 ? [`over 150 KB: ${overSize.join(', ')}`] : []),
         ...(overRatio.length > 0 ? [`init over 1.25× the minimal handler: ${overRatio.join(', ')}`] : []),
