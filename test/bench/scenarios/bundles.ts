@@ -147,7 +147,7 @@ export async function bundles(options: BenchOptions): Promise<ScenarioResult> {
     }
     const medianOf = (entry: Built) => median(times.get(entry.directory)!);
     /** Median over rounds of (this bundle's init ÷ the yardstick's beside it). */
-    const ratioTo = (entry: Built, _yardstick: Built) => median(times.get(entry.directory)!.map((ms, round) => ms / yardstickBeside.get(entry.directory)![round]!));
+    const ratioTo = (entry: Built, _yardstick: Built) => entry === baselineBuilt ? 1 : median(times.get(entry.directory)!.map((ms, round) => ms / yardstickBeside.get(entry.directory)![round]!));
     const baseline = built.find((entry) => entry.name === BASELINE)!;
     const rows = built.map((entry) => ({
       name: entry.name,
