@@ -5,6 +5,14 @@ import { tickDependencies } from '../lib/ingestion/tick-dependencies';
 import { publishTickMetrics } from '../lib/ingestion/tick-metrics';
 import { readUpstreamApiKey } from '../lib/ingestion/upstream-api-key';
 import { logger, metrics } from '../lib/observability';
+import { instrumentDynamoDbClients } from '../lib/store/dynamo-client';
+import { tracer } from '../lib/tracing';
+import { reportSdkVersion } from '../lib/sdk-version';
+
+// The smoke check of the runtime's AWS SDK (lib/sdk-version.ts).
+reportSdkVersion();
+// X-Ray subsegments for every DynamoDB call of a tick (the read functions do without: see lib/tracing.ts).
+instrumentDynamoDbClients((client) => tracer.captureAWSv3Client(client));
 
 let cold: Promise<{ config: IngestionConfig; apiKey?: string }> | undefined;
 

@@ -70,6 +70,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stops.push(() => engine.stop());
       dynamoDbEndpoint = engine.endpoint;
     }
+    // 'upgraded': a persisted table got a new index; run infra/ops/backfill-payout-keys.ts for its old aggregates.
     const table = await ensureTable(dynamoDbEndpoint, tableName);
 
     let upstreamUrl = options.transactionsApiUrl;

@@ -1,8 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { createTableInput } from '../../lib/store/create-table-input';
-import { tableSchema } from '../../lib/store/table-schema';
+import { globalSecondaryIndexes, tableSchema } from '../../lib/store/table-schema';
 
 /**
  * The single table (aggregates, ingestion markers, cursor, call slots, quarantine), built from
@@ -15,8 +14,10 @@ import { tableSchema } from '../../lib/store/table-schema';
  */
 export class AggregatesTable extends Construct {
   readonly table: Table;
-  /** ARN of the sparse payout index, for least-privilege Query grants. */
+  /** ARN of the sparse payout index (userId order), for least-privilege Query grants. */
   readonly payoutIndexArn: string;
+  /** ARN of the sparse payout-amount index (amount order, ties by userId). */
+  readonly payoutAmountIndexArn: string;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -29,16 +30,18 @@ export class AggregatesTable extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       timeToLiveAttribute: tableSchema.timeToLiveAttribute,
     });
-    const { payoutIndex } = tableSchema;
-    // The projection is defined once, in the CreateTable input DynamoDB Local uses.
-    const projection = createTableInput('projection').GlobalSecondaryIndexes?.find((index) => index.IndexName === payoutIndex.name)?.Projection;
-    this.table.addGlobalSecondaryIndex({
-      indexName: payoutIndex.name,
-      partitionKey: { name: payoutIndex.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: payoutIndex.sortKey, type: AttributeType.STRING },
-      projectionType: ProjectionType.INCLUDE,
-      nonKeyAttributes: projection?.NonKeyAttributes ?? [],
-    });
+    // Both indexes come from the one schema DynamoDB Local is created from (lib/store/table-schema.ts).
+    for (const index of globalSecondaryIndexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.INCLUDE,
+        nonKeyAttributes: [...index.nonKeyAttributes],
+      });
+    }
+    const { payoutIndex, payoutAmountIndex } = tableSchema;
     this.payoutIndexArn = `${this.table.tableArn}/index/${payoutIndex.name}`;
+    this.payoutAmountIndexArn = `${this.table.tableArn}/index/${payoutAmountIndex.name}`;
   }
 }

@@ -11,14 +11,20 @@ import { apiDocsBundling } from './api-docs-bundling';
 import type { ServiceConfig } from './config';
 import { LoggedHttpStage } from './logged-http-stage';
 import { ServiceFunction } from './service-function';
-import { grantPayoutIndexQuery, grantStatusRead, grantUserAggregateRead } from './table-access';
+import { grantPayoutIndexQuery, grantStatusRead, grantUserAggregateRead, grantWatermarkRead } from './table-access';
 
 type RouteHandler = ApiRoute['handler'];
 
 /** What each handler may read of the table; api-docs serves a static document and gets no table access. */
 const tableGrants: Partial<Record<RouteHandler, (aggregates: AggregatesTable, grantee: IGrantable) => void>> = {
-  'get-user-aggregate': grantUserAggregateRead,
-  'list-payouts': grantPayoutIndexQuery,
+  'get-user-aggregate': (aggregates, grantee) => {
+    grantUserAggregateRead(aggregates, grantee);
+    grantWatermarkRead(aggregates, grantee);
+  },
+  'list-payouts': (aggregates, grantee) => {
+    grantPayoutIndexQuery(aggregates, grantee);
+    grantWatermarkRead(aggregates, grantee);
+  },
   'get-status': grantStatusRead,
 };
 

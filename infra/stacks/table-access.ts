@@ -33,9 +33,23 @@ export function grantUserAggregateRead(aggregates: AggregatesTable, grantee: IGr
   );
 }
 
-/** GET /aggregatedData/payouts: Query on the sparse payout index only (it holds aggregates with a payout, nothing else). */
+/** GET /aggregatedData/payouts: Query on the two sparse payout indexes only (they hold aggregates with a payout, nothing else). */
 export function grantPayoutIndexQuery(aggregates: AggregatesTable, grantee: IGrantable): void {
-  grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [aggregates.payoutIndexArn] }));
+  grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [aggregates.payoutIndexArn, aggregates.payoutAmountIndexArn] }));
+}
+
+/** The data routes' `Data-As-Of`: GetItem of the cursor's head watermark, nothing else of the ingestion partition. */
+export function grantWatermarkRead(aggregates: AggregatesTable, grantee: IGrantable): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:GetItem'],
+      resources: [aggregates.table.tableArn],
+      conditions: {
+        'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [ingestionPartition], 'dynamodb:Attributes': ['pk', 'sk', 'watermark'] },
+        StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+      },
+    }),
+  );
 }
 
 /** GET /status (public): GetItem of the cursor's public attributes, in the ingestion partition only. */

@@ -1,7 +1,7 @@
 import { passes } from '../core/ingestion-position';
 import { zeroCounters } from '../store/item-shapes';
 import type { IngestionStatus } from '../store/read-store';
-import type { IngestionStatusBody } from './schemas';
+import type { IngestionStatusBody } from './response-schemas';
 
 const lagOf = (iso: string | undefined, nowMs: number): { at: string | null; lag: number | null } => {
   const ms = iso === undefined ? Number.NaN : Date.parse(iso);

@@ -1,16 +1,12 @@
 import Big from 'big.js';
 import { transactionIdentity, type Transaction, type TransactionType } from './transaction';
 
+// The read side's view lives apart so the read functions need not load transaction validation (zod).
+export { viewOf, type AggregateView } from './aggregate-view';
+
 /** The stored sums of one user; balance is derived (earned − spent). Exact decimal strings. */
 export type AggregateSums = Record<TransactionType, string>;
 
-export interface AggregateView {
-  balance: string;
-  earned: string;
-  spent: string;
-  payout: string;
-  paidOut: string;
-}
 
 export const zeroSums = (): AggregateSums => ({ earned: '0', spent: '0', payout: '0', paidOut: '0' });
 
@@ -28,16 +24,6 @@ export function foldTransactions(start: AggregateSums, transactions: readonly Tr
     spent: sums.spent.toFixed(),
     payout: sums.payout.toFixed(),
     paidOut: sums.paidOut.toFixed(),
-  };
-}
-
-export function viewOf(sums: AggregateSums): AggregateView {
-  return {
-    balance: new Big(sums.earned).minus(sums.spent).toFixed(),
-    earned: sums.earned,
-    spent: sums.spent,
-    payout: sums.payout,
-    paidOut: sums.paidOut,
   };
 }
 

@@ -1,5 +1,6 @@
 import Big from 'big.js';
 import * as z from 'zod';
+import { userIdPattern, userIdRule } from './user-id';
 
 export const transactionTypes = ['earned', 'spent', 'payout', 'paidOut'] as const;
 export type TransactionType = (typeof transactionTypes)[number];
@@ -29,13 +30,7 @@ export class DecimalText {
   constructor(readonly text: string) {}
 }
 
-/**
- * Who can be a user: the read API serves exactly these ids (URL-encoded in the path), so a
- * transaction of any other user could never be shown and is quarantined instead of counted.
- * E-mail-like ids and prefixed UUIDs are users too (`.`, `@`, `:`, `+`).
- */
-export const userIdPattern = /^[A-Za-z0-9_.@:+-]{1,128}$/;
-export const userIdRule = '1-128 characters of letters, digits and _ - . @ : +';
+export { userIdPattern, userIdRule };
 /** DynamoDB numbers keep 38 significant digits: amounts below 1e15 with 12 decimals leave room for any sum. */
 const MAX_AMOUNT = new Big('1e15');
 const MAX_FRACTION_DIGITS = 12;

@@ -1,10 +1,8 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { logger, metrics, tracer } from '../observability';
+import { logger } from '../logging';
+import { reportSdkVersion } from '../sdk-version';
 import { isHttpProblem } from './problems';
 import { baseHeaders, problemResponse } from './responses';
 
@@ -21,12 +19,25 @@ const requestLogKeys = (): MiddlewareObj<Event, Result> => ({
   },
 });
 
+/**
+ * ReadErrors (EMF): Powertools Metrics is loaded on the first unexpected error, not at init: a
+ * read function has nothing else to count, and the metrics module is a tenth of its cold init.
+ * (Cold starts are in Lambda's own REPORT lines as Init Duration.)
+ */
+function countReadError(): void {
+  // A require inside the function: esbuild keeps the module in the bundle but runs it only here.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { metrics } = require('../metrics') as typeof import('../metrics');
+  metrics.addMetric('ReadErrors', 'Count', 1);
+  metrics.publishStoredMetrics();
+}
+
 /** Every error becomes problem+json; unexpected ones are logged with their stack and counted. */
 const problemJson = (): MiddlewareObj<Event, Result> => ({
   onError: (request) => {
     if (!isHttpProblem(request.error)) {
       logger.error('read request failed', request.error as Error);
-      metrics.addMetric('ReadErrors', MetricUnit.Count, 1);
+      countReadError();
     }
     request.response = problemResponse(request.error, request.event);
   },
@@ -36,25 +47,27 @@ const problemJson = (): MiddlewareObj<Event, Result> => ({
 const responseHeaders = (cacheControl: string): MiddlewareObj<Event, Result> => ({
   after: (request) => {
     const response = request.response ?? { statusCode: 204 };
+    // A 304 has no body, so no Content-Type; it keeps the caching headers of the 200 it stands for.
+    const contentType: Record<string, string> = response.statusCode === 304 ? {} : { 'Content-Type': 'application/json' };
     request.response = {
       ...response,
-      headers: { ...baseHeaders, 'Content-Type': 'application/json', 'Cache-Control': cacheControl, ...response.headers },
+      headers: { ...baseHeaders, ...contentType, 'Cache-Control': cacheControl, ...response.headers },
     };
   },
 });
 
 /**
  * The one middleware chain of the read API: Powertools logging (Lambda context + request ids),
- * metrics (cold start, ReadErrors) and tracing, RFC 9457 errors, and the shared headers.
+ * the ReadErrors metric, RFC 9457 errors, and the shared headers. No Powertools
+ * tracer here: Lambda's active tracing records each invocation (lib/tracing.ts says why).
  * `after` runs bottom-up and `onError` likewise, so problemJson answers before the Powertools
- * middlewares flush and reset.
+ * logger middleware resets its keys.
  */
 export function readApiHandler(endpoint: ReadEndpoint, options: { cacheControl: string }) {
+  // The smoke check of the runtime's AWS SDK (lib/sdk-version.ts), at init.
+  reportSdkVersion();
   return middy<Event, Result>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    // No response bodies in traces: they hold user data (and the docs' 1.7 MB script).
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(requestLogKeys())
     .use(problemJson())
     .use(responseHeaders(options.cacheControl))

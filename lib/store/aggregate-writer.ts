@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import { BatchGetCommand, NumberValue, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { foldTransactions, groupByUser, zeroSums } from '../core/aggregate';
 import type { Transaction } from '../core/transaction';
+import { payoutSortKey } from './payout-sort-key';
 import { keys, PAYOUT_INDEX_PARTITION } from './table-schema';
 import type { StoreContext } from './store-context';
 
@@ -37,6 +38,14 @@ const MAX_TRANSACTION_ATTEMPTS = 8;
  * second landing is refused by the marker's condition, whatever crashed or retried in between.
  * A marker remembers the page (`seq`) that wrote it, so re-applying a page after a crash tells
  * its own earlier work apart from genuine duplicates and the counters stay exact too.
+ *
+ * The same update keeps the payout-amount index in step: it sets `payoutSortKey` (the new payout,
+ * fixed width, then the userId) computed from the payout it read, on the condition that the
+ * stored payout is still that value. A stale read (or a concurrent tick) fails the condition;
+ * the refusal returns the stored item, and the next attempt starts from its payout. So the key
+ * never differs from the stored payout, whatever interleaves. Users whose payout is 0 carry
+ * neither `payoutIndexPk` nor `payoutSortKey`: both indexes hold only users above 0.
+ * `updatedAt` (the route's Last-Modified) moves only when a sum changes.
  */
 export function createAggregateWriter({ document, tableName }: StoreContext, options: AggregateWriterOptions): AggregateWriter {
   const knownMarkers = async (transactions: readonly Transaction[]): Promise<Map<string, number>> => {
@@ -58,14 +67,41 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
     return found;
   };
 
-  const transactChunk = async (sequence: number, userId: string, chunk: Transaction[], result: ApplyResult): Promise<void> => {
+  /** The stored payout of each user (undefined: no aggregate yet), read strongly consistent. */
+  const knownPayouts = async (userIds: readonly string[]): Promise<Map<string, string | undefined>> => {
+    const found = new Map<string, string | undefined>(userIds.map((userId) => [userId, undefined]));
+    for (let offset = 0; offset < userIds.length; offset += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string; ExpressionAttributeNames: Record<string, string>; ConsistentRead: boolean }> | undefined = {
+        [tableName]: {
+          Keys: userIds.slice(offset, offset + 100).map((userId) => keys.aggregate(userId)),
+          ProjectionExpression: '#userId, #payout',
+          ExpressionAttributeNames: { '#userId': 'userId', '#payout': 'payout' },
+          ConsistentRead: true,
+        },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const response = await document.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of response.Responses?.[tableName] ?? []) found.set(String(item.userId), decimalText(item.payout));
+        request = response.UnprocessedKeys as typeof request;
+        if (request && Object.keys(request).length > 0) await options.sleep(50);
+      }
+    }
+    return found;
+  };
+
+  const transactChunk = async (sequence: number, userId: string, chunk: Transaction[], result: ApplyResult, stored: { payout: string | undefined }): Promise<void> => {
     let pending = chunk;
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > MAX_TRANSACTION_ATTEMPTS) throw new Error(`could not apply ${pending.length} transactions of one user after ${MAX_TRANSACTION_ATTEMPTS} attempts`);
       const nowMs = options.nowMs();
       const sums = foldTransactions(zeroSums(), pending);
-      const payoutGrows = new Big(sums.payout).gt(0);
+      const changes = Object.values(sums).some((sum) => !new Big(sum).eq(0));
+      const oldPayout = stored.payout;
+      const newPayout = new Big(oldPayout ?? '0').plus(sums.payout);
+      const indexed = newPayout.gt(0);
       const expiresAt = Math.floor(nowMs / 1000) + options.markerTtlSeconds;
+      const set = ['userId = :userId', changes ? 'updatedAt = :now' : 'updatedAt = if_not_exists(updatedAt, :now)'];
+      if (indexed) set.push('payoutIndexPk = :payoutPartition', 'payoutSortKey = :payoutSortKey');
       try {
         await document.send(
           new TransactWriteCommand({
@@ -74,11 +110,15 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
                 Update: {
                   TableName: tableName,
                   Key: keys.aggregate(userId),
-                  UpdateExpression: `SET userId = :userId, updatedAt = :now${payoutGrows ? ', payoutIndexPk = :payoutPartition' : ''} ADD earned :earned, spent :spent, payout :payout, paidOut :paidOut`,
+                  UpdateExpression: `SET ${set.join(', ')}${indexed ? '' : ' REMOVE payoutIndexPk, payoutSortKey'} ADD earned :earned, spent :spent, payout :payout, paidOut :paidOut`,
+                  // The sort key is computed from the payout read before: valid only while it is still stored.
+                  ConditionExpression: oldPayout === undefined ? 'attribute_not_exists(pk)' : 'payout = :oldPayout',
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
                   ExpressionAttributeValues: {
                     ':userId': userId,
                     ':now': new Date(nowMs).toISOString(),
-                    ...(payoutGrows ? { ':payoutPartition': PAYOUT_INDEX_PARTITION } : {}),
+                    ...(indexed ? { ':payoutPartition': PAYOUT_INDEX_PARTITION, ':payoutSortKey': payoutSortKey(newPayout, userId) } : {}),
+                    ...(oldPayout === undefined ? {} : { ':oldPayout': NumberValue.from(oldPayout) }),
                     ':earned': NumberValue.from(sums.earned),
                     ':spent': NumberValue.from(sums.spent),
                     ':payout': NumberValue.from(sums.payout),
@@ -98,18 +138,22 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
           }),
         );
         result.applied += pending.length;
+        stored.payout = newPayout.toFixed();
         return;
       } catch (error) {
         if ((error as { name?: string }).name !== 'TransactionCanceledException') throw error;
         const reasons = (error as { CancellationReasons?: { Code?: string; Item?: Record<string, { N?: string }> }[] }).CancellationReasons ?? [];
         const refused = new Set<number>();
+        const aggregateMoved = reasons[0]?.Code === 'ConditionalCheckFailed';
+        // The aggregate is not what was read (a stale read, another tick): start again from what is stored.
+        if (aggregateMoved) stored.payout = reasons[0]?.Item === undefined ? undefined : decimalText(reasons[0].Item.payout?.N);
         reasons.forEach((reason, index) => {
           if (index === 0 || reason.Code !== 'ConditionalCheckFailed') return;
           refused.add(index - 1);
           if (Number(reason.Item?.seq?.N) === sequence) result.applied += 1;
           else result.duplicates += 1;
         });
-        if (refused.size > 0) {
+        if (refused.size > 0 || aggregateMoved) {
           pending = pending.filter((_, index) => !refused.has(index));
         } else {
           // TransactionConflict or throttling: nothing was written; back off and try the same set again.
@@ -132,11 +176,14 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
         else result.duplicates += 1;
       }
       const limit = pLimit(options.concurrency);
+      const byUser = groupByUser(candidates);
+      const payouts = await knownPayouts([...byUser.keys()]);
       await Promise.all(
-        [...groupByUser(candidates)].map(([userId, list]) =>
+        [...byUser].map(([userId, list]) =>
           limit(async () => {
+            const stored = { payout: payouts.get(userId) };
             for (let offset = 0; offset < list.length; offset += MARKERS_PER_TRANSACTION) {
-              await transactChunk(sequence, userId, list.slice(offset, offset + MARKERS_PER_TRANSACTION), result);
+              await transactChunk(sequence, userId, list.slice(offset, offset + MARKERS_PER_TRANSACTION), result, stored);
             }
           }),
         ),
@@ -146,3 +193,9 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
   };
 }
 
+
+/** A stored DynamoDB number (NumberValue, number or N text) as exact decimal text; absent is 0. */
+function decimalText(value: unknown): string {
+  if (value === undefined || value === null) return '0';
+  return new Big(String((value as { value?: string }).value ?? value)).toFixed();
+}

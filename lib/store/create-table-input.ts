@@ -1,5 +1,5 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { keyAttributes, tableSchema } from './table-schema';
+import { globalSecondaryIndexes, keyAttributes, tableSchema } from './table-schema';
 
 /** CreateTable input equivalent to the CDK table (used by DynamoDB Local and tests). */
 export function createTableInput(tableName: string): CreateTableCommandInput {
@@ -11,15 +11,18 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
       { AttributeName: tableSchema.partitionKey, KeyType: 'HASH' },
       { AttributeName: tableSchema.sortKey, KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: tableSchema.payoutIndex.name,
-        KeySchema: [
-          { AttributeName: tableSchema.payoutIndex.partitionKey, KeyType: 'HASH' },
-          { AttributeName: tableSchema.payoutIndex.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['payout'] },
-      },
+    GlobalSecondaryIndexes: globalSecondaryIndexes.map(globalSecondaryIndexInput),
+  };
+}
+
+/** One index of table-schema.ts as CreateTable / UpdateTable describe it. */
+export function globalSecondaryIndexInput(index: (typeof globalSecondaryIndexes)[number]) {
+  return {
+    IndexName: index.name,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
     ],
+    Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.nonKeyAttributes] },
   };
 }

@@ -1,11 +1,12 @@
 import { isJammed, type FailureStreak } from '../core/failure-streak';
 import { secondIso, type Pass } from '../core/ingestion-position';
 import Big from 'big.js';
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { viewOf, type AggregateView } from '../core/aggregate';
+import { GetCommand, NumberValue, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { viewOf, type AggregateView } from '../core/aggregate-view';
 import { zeroCounters, type IngestionCounters, type OperatorActionRecord, type RecentCall, type TickOutcome } from './item-shapes';
 import { sharedDocumentClient } from './dynamo-client';
 import type { StoreContext } from './store-context';
+import { decodePayoutSortKey, payoutLowerBound } from './payout-sort-key';
 import { keys, PAYOUT_INDEX_PARTITION, tableSchema } from './table-schema';
 
 /** A user in the payout list; `totalPayout` is the exact decimal text of the user's payout. */
@@ -14,11 +15,42 @@ export interface PayoutEntry {
   totalPayout: string;
 }
 
+/** `userId` (the default), `totalPayout` (smallest first) or `-totalPayout` (largest first); ties by userId. */
+export type PayoutSort = 'userId' | 'totalPayout' | '-totalPayout';
+
+export interface PayoutRequest {
+  limit: number;
+  sort?: PayoutSort;
+  /** Inclusive lower bound of the payout, exact decimal text. */
+  minTotalPayout?: string;
+  /** Where the previous page stopped (its `next`): a userId for sort=userId, a payoutSortKey otherwise. */
+  after?: string;
+  /** The same as `after` for sort=userId (kept for callers that page by userId). */
+  exclusiveStartUserId?: string;
+}
+
 export interface PayoutPage {
   payouts: PayoutEntry[];
-  /** Present when more users follow: the next page starts after this one. */
+  /** Present when more users may follow: the position the next page starts after. */
+  next?: string;
+  /** sort=userId only: the same as `next`. */
   lastUserId?: string;
 }
+
+/** One aggregate with the time it last changed (the user route's Last-Modified). */
+export interface AggregateRecord {
+  aggregate: AggregateView;
+  /** ISO time of the write that last changed a sum; absent on items written before it was kept. */
+  updatedAt?: string;
+}
+
+/**
+ * A page of sort=userId with minTotalPayout is a Query of the userId-ordered index filtered on the
+ * payout: to keep a page's cost bounded whatever the share of users below the bound, one request
+ * evaluates at most this many index entries, and may answer a short page (with a Link) when the
+ * bound is selective. Sorted by amount, the bound is a key condition and no entry is wasted.
+ */
+export const MAX_FILTERED_ENTRIES_PER_PAGE = 4000;
 
 export interface IngestionStatus {
   watermark: string;
@@ -38,54 +70,135 @@ export const statusAttributes = ['watermark', 'verifiedWatermark', 'lastTickAt',
 export interface ReadStore {
   /** One eventually consistent GetItem; undefined when the user has no aggregate. */
   getAggregate(userId: string): Promise<AggregateView | undefined>;
-  /** Users with payout > 0 ordered by userId, from the sparse payout index (a Query, never a Scan). */
-  listPayouts(request: { limit: number; exclusiveStartUserId?: string }): Promise<PayoutPage>;
+  /** The same GetItem, with the time the aggregate last changed. */
+  getAggregateRecord(userId: string): Promise<AggregateRecord | undefined>;
+  /**
+   * Users with payout > 0 from a sparse index (a Query, never a Scan): payoutIndex for
+   * sort=userId, payoutAmountIndex (amount, then userId) for the amount orders.
+   */
+  listPayouts(request: PayoutRequest): Promise<PayoutPage>;
+  /**
+   * The head watermark (ISO) from the cursor item, for `Data-As-Of`; undefined before any
+   * ingestion. A small GetItem cached per container for `watermarkCacheMs`.
+   */
+  getWatermark(): Promise<string | undefined>;
   /** The ingestion cursor's public part (never its pending page); undefined before any ingestion. */
   getStatus(): Promise<IngestionStatus | undefined>;
 }
 
-export function createReadStore({ document, tableName }: StoreContext): ReadStore {
+export interface ReadStoreOptions {
+  nowMs?: () => number;
+  /** How long a container reuses the watermark it read (default 5 s: well inside the 12 s cadence). */
+  watermarkCacheMs?: number;
+}
+
+export function createReadStore({ document, tableName }: StoreContext, options: ReadStoreOptions = {}): ReadStore {
+  const nowMs = options.nowMs ?? Date.now;
+  const watermarkCacheMs = options.watermarkCacheMs ?? 5000;
+  let watermark: { readAtMs: number; value: Promise<string | undefined> } | undefined;
+
+  const getAggregateRecord = async (userId: string): Promise<AggregateRecord | undefined> => {
+    const { Item } = await document.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: keys.aggregate(userId),
+        ProjectionExpression: '#earned, #spent, #payout, #paidOut, #updatedAt',
+        ExpressionAttributeNames: { '#earned': 'earned', '#spent': 'spent', '#payout': 'payout', '#paidOut': 'paidOut', '#updatedAt': 'updatedAt' },
+      }),
+    );
+    if (!Item) return undefined;
+    const aggregate = viewOf({ earned: decimalText(Item.earned), spent: decimalText(Item.spent), payout: decimalText(Item.payout), paidOut: decimalText(Item.paidOut) });
+    return Item.updatedAt === undefined ? { aggregate } : { aggregate, updatedAt: String(Item.updatedAt) };
+  };
+
   return {
     async getAggregate(userId) {
-      const { Item } = await document.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: keys.aggregate(userId),
-          ProjectionExpression: '#earned, #spent, #payout, #paidOut',
-          ExpressionAttributeNames: { '#earned': 'earned', '#spent': 'spent', '#payout': 'payout', '#paidOut': 'paidOut' },
-        }),
-      );
-      if (!Item) return undefined;
-      return viewOf({ earned: decimalText(Item.earned), spent: decimalText(Item.spent), payout: decimalText(Item.payout), paidOut: decimalText(Item.paidOut) });
+      return (await getAggregateRecord(userId))?.aggregate;
     },
 
-    async listPayouts({ limit, exclusiveStartUserId }) {
-      const { payoutIndex } = tableSchema;
+    getAggregateRecord,
+
+    async listPayouts({ limit, sort = 'userId', minTotalPayout, after, exclusiveStartUserId }) {
+      const byAmount = sort !== 'userId';
+      const index = byAmount ? tableSchema.payoutAmountIndex : tableSchema.payoutIndex;
+      const position = after ?? exclusiveStartUserId;
+      const filtered = !byAmount && minTotalPayout !== undefined;
       // Ask for one more than the page so "more follow" is known without an empty last page.
       const wanted = limit + 1;
-      const found: PayoutEntry[] = [];
-      let startKey: Record<string, unknown> | undefined =
-        exclusiveStartUserId === undefined
-          ? undefined
-          : { ...keys.aggregate(exclusiveStartUserId), [payoutIndex.partitionKey]: PAYOUT_INDEX_PARTITION, [payoutIndex.sortKey]: exclusiveStartUserId };
+      const found: (PayoutEntry & { position: string })[] = [];
+      let evaluated = 0;
+      let startKey: Record<string, unknown> | undefined;
+      if (position !== undefined) {
+        const userId = byAmount ? decodePayoutSortKey(position)?.userId : position;
+        if (userId === undefined) throw new Error('not a payout sort key');
+        startKey = { ...keys.aggregate(userId), [index.partitionKey]: PAYOUT_INDEX_PARTITION, [index.sortKey]: position };
+      }
+      const names: Record<string, string> = { '#partition': index.partitionKey, '#userId': 'userId', '#payout': 'payout' };
+      const values: Record<string, unknown> = { ':partition': PAYOUT_INDEX_PARTITION };
+      let keyCondition = '#partition = :partition';
+      let filter: string | undefined;
+      if (byAmount) {
+        names['#sortKey'] = index.sortKey;
+        if (minTotalPayout !== undefined) {
+          keyCondition += ' AND #sortKey >= :lower';
+          values[':lower'] = payoutLowerBound(minTotalPayout);
+        }
+      } else if (filtered) {
+        filter = '#payout >= :min';
+        values[':min'] = NumberValue.from(new Big(minTotalPayout).toFixed());
+      }
       do {
         const response = await document.send(
           new QueryCommand({
             TableName: tableName,
-            IndexName: payoutIndex.name,
-            KeyConditionExpression: '#partition = :partition',
-            ProjectionExpression: '#userId, #payout',
-            ExpressionAttributeNames: { '#partition': payoutIndex.partitionKey, '#userId': payoutIndex.sortKey, '#payout': 'payout' },
-            ExpressionAttributeValues: { ':partition': PAYOUT_INDEX_PARTITION },
+            IndexName: index.name,
+            KeyConditionExpression: keyCondition,
+            FilterExpression: filter,
+            ScanIndexForward: sort !== '-totalPayout',
+            ProjectionExpression: byAmount ? '#userId, #payout, #sortKey' : '#userId, #payout',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
             ExclusiveStartKey: startKey,
-            Limit: wanted - found.length,
+            Limit: filtered ? Math.min(MAX_PAGE_READ, MAX_FILTERED_ENTRIES_PER_PAGE - evaluated) : wanted - found.length,
           }),
         );
-        for (const item of response.Items ?? []) found.push({ userId: String(item.userId), totalPayout: decimalText(item.payout) });
+        evaluated += response.ScannedCount ?? response.Items?.length ?? 0;
+        for (const item of response.Items ?? []) {
+          const userId = String(item.userId);
+          found.push({ userId, totalPayout: decimalText(item.payout), position: byAmount ? String(item[index.sortKey]) : userId });
+        }
         startKey = response.LastEvaluatedKey;
-      } while (startKey && found.length < wanted);
-      const payouts = found.slice(0, limit);
-      return found.length > limit ? { payouts, lastUserId: payouts[payouts.length - 1].userId } : { payouts };
+      } while (startKey && found.length < wanted && (!filtered || evaluated < MAX_FILTERED_ENTRIES_PER_PAGE));
+      const page = found.slice(0, limit);
+      const payouts = page.map(({ userId, totalPayout }) => ({ userId, totalPayout }));
+      let next: string | undefined;
+      if (found.length > limit) next = page[page.length - 1].position;
+      // A filtered page that ran out of its read budget: the next one resumes where the reading stopped.
+      else if (filtered && startKey) next = String(startKey[index.sortKey]);
+      if (next === undefined) return { payouts };
+      return byAmount ? { payouts, next } : { payouts, next, lastUserId: next };
+    },
+
+    getWatermark() {
+      const now = nowMs();
+      if (!watermark || now - watermark.readAtMs >= watermarkCacheMs) {
+        const entry = { readAtMs: now, value: Promise.resolve<string | undefined>(undefined) };
+        entry.value = (async () => {
+          try {
+            const response = await document.send(
+              new GetCommand({ TableName: tableName, Key: keys.cursor(), ProjectionExpression: '#watermark', ExpressionAttributeNames: { '#watermark': 'watermark' } }),
+            );
+            const value = response?.Item?.watermark;
+            return value === undefined ? undefined : new Date(String(value)).toISOString();
+          } catch {
+            // Data-As-Of is a courtesy: without it the answer is still right. Not kept, so the next request asks again.
+            if (watermark === entry) watermark = undefined;
+            return undefined;
+          }
+        })();
+        watermark = entry;
+      }
+      return watermark.value;
     },
 
     async getStatus() {
@@ -128,6 +241,9 @@ export function createReadStore({ document, tableName }: StoreContext): ReadStor
   };
 }
 
+/** Entries one Query call of a filtered page evaluates at most (DynamoDB stops at 1 MB anyway). */
+const MAX_PAGE_READ = 1000;
+
 /** A stored DynamoDB number (a `NumberValue` with wrapNumbers, or a plain number) as exact decimal text. */
 function decimalText(value: unknown): string {
   if (value === undefined || value === null) return '0';
@@ -144,7 +260,9 @@ export function readStoreFromEnvironment(env: NodeJS.ProcessEnv = process.env, d
   };
   return {
     getAggregate: (userId) => built().getAggregate(userId),
+    getAggregateRecord: (userId) => built().getAggregateRecord(userId),
     listPayouts: (request) => built().listPayouts(request),
+    getWatermark: () => built().getWatermark(),
     getStatus: () => built().getStatus(),
   };
 }

@@ -3,7 +3,7 @@
  * (which creates the table in DynamoDB Local from it) and by the store adapter.
  *
  * Single table, string keys:
- *   USER#<userId>   AGGREGATE            the user's sums (earned, spent, payout, paidOut)
+ *   USER#<userId>   AGGREGATE            the user's sums (earned, spent, payout, paidOut), updatedAt
  *   USER#<userId>   TX#<transactionId>   ingestion marker: this transaction was applied (TTL)
  *   INGESTION       CURSOR               the passes' watermarks and ledger, sequence, status counters
  *   INGESTION       PENDING#<seq>#<n>    a fetched page not yet applied, in chunks (TTL)
@@ -21,7 +21,20 @@ export const tableSchema = {
     partitionKey: 'payoutIndexPk',
     sortKey: 'userId',
   },
+  payoutAmountIndex: {
+    name: 'payoutAmountIndex',
+    /** The same sparse partition attribute as payoutIndex: only aggregates whose payout is above 0. */
+    partitionKey: 'payoutIndexPk',
+    /** Fixed-width payout amount, `#`, userId (lib/store/payout-sort-key.ts): amount order, ties by userId. */
+    sortKey: 'payoutSortKey',
+  },
 } as const;
+
+/** The global secondary indexes, each projecting the payout (and its keys): defined once, for CDK and DynamoDB Local. */
+export const globalSecondaryIndexes = [
+  { ...tableSchema.payoutIndex, nonKeyAttributes: ['payout'] },
+  { ...tableSchema.payoutAmountIndex, nonKeyAttributes: ['payout', 'userId'] },
+] as const;
 
 /** Constant partition value of the sparse payout index. */
 export const PAYOUT_INDEX_PARTITION = 'PAYOUT';
@@ -32,6 +45,7 @@ export const keyAttributes = [
   tableSchema.sortKey,
   tableSchema.payoutIndex.partitionKey,
   tableSchema.payoutIndex.sortKey,
+  tableSchema.payoutAmountIndex.sortKey,
 ] as const;
 
 export const keys = {

@@ -1,3 +1,4 @@
+import { userIdPattern } from '../../lib/core/user-id';
 import fc from 'fast-check';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, NumberValue, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -21,7 +22,7 @@ dynamo.on(QueryCommand).callsFake(({ Limit }: { Limit: number }) => ({
   ...(Limit <= 3 ? { LastEvaluatedKey: { userId: 'u' } } : {}),
 }));
 
-const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const USER_ID = userIdPattern;
 
 /** Every answer: never a 5xx, a documented status and body, and problem+json whenever it is a 4xx. */
 async function expectWithinContract(handler: Handler, path: string, event: APIGatewayProxyEventV2) {
@@ -37,7 +38,7 @@ const junk = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 80 }),
   fc.constantFrom('', ' ', '%', '%00', '../', '..%2F', '\u0000', '0', '-0', '1e3', '01000', 'NaN', 'Infinity', 'null', '[]', '{}', '<script>'),
 );
-const userIdLike = fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), fc.stringMatching(/^[A-Za-z0-9_-]{60,70}$/), junk);
+const userIdLike = fc.oneof(fc.stringMatching(/^[A-Za-z0-9_.@:+-]{1,128}$/), fc.stringMatching(/^[A-Za-z0-9_-]{124,132}$/), junk);
 const cursorLike = fc.oneof(
   junk,
   fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/).map(encodePayoutCursor),

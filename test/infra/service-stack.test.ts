@@ -70,6 +70,14 @@ describe('aggregates table', () => {
         ],
         Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['payout'] },
       },
+      {
+        IndexName: 'payoutAmountIndex',
+        KeySchema: [
+          { AttributeName: tableSchema.payoutAmountIndex.partitionKey, KeyType: 'HASH' },
+          { AttributeName: tableSchema.payoutAmountIndex.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['payout', 'userId'] },
+      },
     ]);
     expect(table.Properties.GlobalSecondaryIndexes).toEqual(local.GlobalSecondaryIndexes);
   });
@@ -141,7 +149,8 @@ describe('Lambda functions', () => {
   });
 
   test('read functions only read, each only what it reads (details in deploy-readiness.test.ts); api-docs gets no table access', () => {
-    const expected = { 'get-user-aggregate': ['dynamodb:GetItem'], 'list-payouts': ['dynamodb:Query'], 'get-status': ['dynamodb:GetItem'] };
+    // The data routes also read the cursor's watermark (Data-As-Of): a GetItem.
+    const expected = { 'get-user-aggregate': ['dynamodb:GetItem', 'dynamodb:GetItem'], 'list-payouts': ['dynamodb:GetItem', 'dynamodb:Query'], 'get-status': ['dynamodb:GetItem'] };
     for (const [handler, actions] of Object.entries(expected)) {
       const id = readFunctionIds.get(handler as 'get-status')!;
       const dynamoActions = actionsOf(statementsOfFunction(id)).filter((action) => action.startsWith('dynamodb:'));

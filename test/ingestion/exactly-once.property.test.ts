@@ -1,10 +1,13 @@
 import fc from 'fast-check';
 import { referenceAggregates } from '../../lib/core/aggregate';
 import { DecimalText, validateRecord, type Transaction, type TransactionType } from '../../lib/core/transaction';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import Big from 'big.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { payoutSortKey } from '../../lib/store/payout-sort-key';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
 import type { StoreContext } from '../../lib/store/store-context';
-import { keys } from '../../lib/store/table-schema';
+import { keys, PAYOUT_INDEX_PARTITION } from '../../lib/store/table-schema';
 import { UpstreamCallError } from '../../lib/upstream/transaction-api-client';
 import { CrashPlan, InjectedCrash } from '../support/crash-injection';
 import { createTestTable } from '../support/dynamodb-table';
@@ -88,6 +91,28 @@ function upstreamRecords(history: History): { records: UpstreamRecord[]; valid: 
 const reconciledWatermark = async ({ document, tableName }: StoreContext): Promise<string | undefined> =>
   (await document.send(new GetCommand({ TableName: tableName, Key: keys.cursor(), ProjectionExpression: 'reconciledWatermark', ConsistentRead: true }))).Item?.reconciledWatermark as string | undefined;
 
+/**
+ * The payout-amount index is in step with the sums: every aggregate whose payout is above 0 carries
+ * exactly the sort key of that payout (and the sparse partition); one at 0 carries neither.
+ */
+async function expectSortKeysMatchPayouts({ tableName }: StoreContext): Promise<void> {
+  const reader = DynamoDBDocumentClient.from(new DynamoDBClient({}), { unmarshallOptions: { wrapNumbers: true } });
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await reader.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'AGGREGATE' }, ConsistentRead: true }));
+    for (const item of page.Items ?? []) {
+      const payout = new Big((item.payout as { value: string }).value);
+      const userId = String(item.userId);
+      if (payout.gt(0)) {
+        expect({ userId, key: item.payoutSortKey, partition: item.payoutIndexPk }).toEqual({ userId, key: payoutSortKey(payout, userId), partition: PAYOUT_INDEX_PARTITION });
+      } else {
+        expect({ userId, key: item.payoutSortKey, partition: item.payoutIndexPk }).toEqual({ userId, key: undefined, partition: undefined });
+      }
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+}
+
 /** Ticks every 12 s through crashes and failures until everything visible is past the watermark. */
 async function ingestUntilSettled(history: History, startAtMs = t0) {
   const table = await createTestTable();
@@ -126,6 +151,7 @@ test('every valid transaction lands exactly once, whatever the duplicates, late 
       const { table, store, upstream, valid } = await ingestUntilSettled(history);
       try {
         expect(normalised(await storedAggregates(store))).toEqual(normalised(referenceAggregates(valid)));
+        await expectSortKeysMatchPayouts(store);
         const distinct = new Set(valid.map((t) => `${t.userId}/${t.id}`)).size;
         const cursor = await storedCursor(store);
         expect(cursor.counters.applied).toBe(distinct);
@@ -174,6 +200,7 @@ test('windows of more than 1000 transactions land exactly once through crashes',
         expect(upstream.calls.length).toBeGreaterThan(1);
         expect(upstream.calls.every((call) => call.page === 1)).toBe(true);
         expect(normalised(await storedAggregates(store))).toEqual(normalised(referenceAggregates(valid)));
+        await expectSortKeysMatchPayouts(store);
         expect((await storedCursor(store)).counters.applied).toBe(bulk.amounts.length);
       } finally {
         await table.drop();

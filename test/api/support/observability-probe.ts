@@ -1,6 +1,7 @@
 /** Run in a child process: uses the shared logger/metrics/tracer once and reports what they did. */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logger, metrics, tracer } from '../../../lib/observability';
+import { logger, metrics } from '../../../lib/observability';
+import { tracer } from '../../../lib/tracing';
 
 logger.info('probe info');
 logger.warn('probe warn');

@@ -59,6 +59,8 @@ export function openApiViolations(path: string, result: APIGatewayProxyStructure
     const validate = validatorFor(`${template} ${status} header ${name}`, spec.schema);
     if (!validate(value)) violations.push(`header ${name}: ${ajv.errorsText(validate.errors)}`);
   }
+  // A documented response without content (304) has no body.
+  if (!response.content) return result.body ? [...violations, `status ${status} of GET ${template} has no documented body`] : violations;
   const mediaType = (header(result, 'content-type') ?? '').split(';')[0].trim();
   const content = response.content?.[mediaType];
   if (!content) return [...violations, `media type "${mediaType}" is not documented for ${status} of GET ${template}`];

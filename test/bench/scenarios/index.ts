@@ -1,6 +1,7 @@
 import type { BenchOptions, ScenarioResult } from '../scenario-result';
 import { bundles } from './bundles';
 import { catchUp } from './catch-up';
+import { conditionalPolling } from './conditional-polling';
 import { freshness } from './freshness';
 import { freshnessSweep } from './freshness-sweep';
 import { loadTest } from './load-test';
@@ -17,6 +18,7 @@ export const scenarioCatalogue = {
   'tick-loop-simulation': tickLoopSimulation,
   'freshness-sweep': freshnessSweep,
   'read-api': readApi,
+  'conditional-polling': conditionalPolling,
   load: loadTest,
 } satisfies Record<string, Scenario>;
 

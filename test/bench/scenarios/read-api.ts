@@ -146,8 +146,11 @@ export async function readApi(options: BenchOptions): Promise<ScenarioResult> {
     const payoutsUrl = `${server.url}/aggregatedData/payouts?limit=1000`;
     // The same 100-entry page whatever the total, so only the table's size differs.
     const smallPageUrl = `${server.url}/aggregatedData/payouts?limit=100`;
+    // Largest first: a Query on the payout-amount index, read backwards; same 100-entry page.
+    const largestFirstUrl = `${server.url}/aggregatedData/payouts?limit=100&sort=-totalPayout`;
     const payouts: Record<number, number[]> = {};
     const smallPages: Record<number, number[]> = {};
+    const largestFirst: Record<number, number[]> = {};
     // First, so every payouts measurement below runs in an equally warm process.
     const readFigures = await readPath(server.url, table.tableName, readers, calls, { rounds, roundSeconds });
     const payoutCalls: Record<number, number> = {};
@@ -158,6 +161,8 @@ export async function readApi(options: BenchOptions): Promise<ScenarioResult> {
       payouts[to] = await timedRequests(payoutsUrl, samples, WARM_UP);
       payoutCalls[to] = calls.total() / (samples + WARM_UP);
       smallPages[to] = await timedRequests(smallPageUrl, samples, WARM_UP);
+      largestFirst[to] = await timedRequests(largestFirstUrl, samples, WARM_UP);
+      progress(`payouts sort=-totalPayout first page (limit=100) with ${to} payout users: p50 ${median(largestFirst[to]!).toFixed(1)} ms`);
       progress(`payouts first page with ${to} payout users: p50 ${median(payouts[to]!).toFixed(1)} ms, p99 ${percentile(payouts[to]!, 99).toFixed(1)} ms (loaded ${to - from} in ${((Date.now() - loading) / 1000).toFixed(1)} s)`);
     }
     return {
@@ -165,6 +170,9 @@ export async function readApi(options: BenchOptions): Promise<ScenarioResult> {
         ...readFigures,
         payoutsLatencyRatio: rounded(median(smallPages[100_000]!) / median(smallPages[100]!), 3),
         payoutsFullPageLatencyRatio: rounded(median(payouts[100_000]!) / median(payouts[1_000]!), 3),
+        payoutsByAmountLatencyRatio: rounded(median(largestFirst[100_000]!) / median(largestFirst[100]!), 3),
+        payoutsByAmountP50Ms100: rounded(median(largestFirst[100]!), 2),
+        payoutsByAmountP50Ms100k: rounded(median(largestFirst[100_000]!), 2),
         payoutsSmallPageP50Ms100: rounded(median(smallPages[100]!), 2),
         payoutsSmallPageP50Ms100k: rounded(median(smallPages[100_000]!), 2),
         payoutsP50Ms100: rounded(median(payouts[100]!), 2),
@@ -176,6 +184,7 @@ export async function readApi(options: BenchOptions): Promise<ScenarioResult> {
       notes: [
         `read path: ${rounds} alternating rounds of ${roundSeconds} s (HTTP, then raw GetItem) so background load hits both alike; HTTP: autocannon in its own process, ${CONNECTIONS} connections, ${READ_USERS} users in turn, p50 = median of the rounds' p50, p99 = worst round's p99; raw GetItem: ${CONNECTIONS} concurrent loops on the handlers' shared document client in the server's process; on 2 cores the load generator, the server and DynamoDB Local compete for CPU, so the HTTP path also pays for autocannon (CPU per request: HTTP server ${readFigures.readServerCpuMsPerRequest} ms + autocannon ${readFigures.readGeneratorCpuMsPerRequest} ms, vs raw GetItem loop ${readFigures.rawCpuMsPerRequest} ms; DynamoDB Local's share is alike on both sides)`,
         `payouts: first page, ${samples} sequential requests each after ${WARM_UP} warm-ups; limit=100 (a 100-entry page whatever the total): p50 ${median(smallPages[100]!).toFixed(1)} / ${median(smallPages[1_000]!).toFixed(1)} / ${median(smallPages[100_000]!).toFixed(1)} ms with 100 / 1,000 / 100,000 payout users; limit=1000: p50 ${median(payouts[100]!).toFixed(1)} (100 entries) / ${median(payouts[1_000]!).toFixed(1)} / ${median(payouts[100_000]!).toFixed(1)} ms`,
+        `payouts sort=-totalPayout (limit=100, the payout-amount index read backwards): p50 ${median(largestFirst[100]!).toFixed(1)} / ${median(largestFirst[1_000]!).toFixed(1)} / ${median(largestFirst[100_000]!).toFixed(1)} ms with 100 / 1,000 / 100,000 payout users`,
         `handler in-process: the get-user-aggregate handler invoked directly with an API Gateway event, ${CONNECTIONS} concurrent loops, in the same alternating rounds; CPU per request ${readFigures.handlerCpuMsPerRequest} ms vs raw GetItem ${readFigures.rawCpuMsPerRequest} ms (what a Lambda container spends, without the local HTTP server and the load generator)`,
       ],
     };

@@ -1,0 +1,52 @@
+import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { backfillPayoutKeys } from '../../infra/ops/backfill-payout-keys';
+import { createDocumentClient } from '../../lib/store/dynamo-client';
+import { payoutSortKey } from '../../lib/store/payout-sort-key';
+import { createReadStore } from '../../lib/store/read-store';
+import { keys, PAYOUT_INDEX_PARTITION } from '../../lib/store/table-schema';
+import { createTestTable } from '../support/dynamodb-table';
+
+/** Aggregates as the writer left them before payoutAmountIndex existed: partition on payout > 0, no sort key. */
+test('backfill gives old aggregates their payoutSortKey, so the amount index lists them; a second run changes nothing', async () => {
+  const table = await createTestTable();
+  try {
+    const old = [
+      ['a', '30'],
+      ['b', '0'],
+      ['c', '1000.5'],
+      ['d', '30'],
+    ] as const;
+    await table.client.send(
+      new BatchWriteItemCommand({
+        RequestItems: {
+          [table.tableName]: old.map(([userId, payout]) => ({
+            PutRequest: {
+              Item: {
+                pk: { S: keys.aggregate(userId).pk },
+                sk: { S: 'AGGREGATE' },
+                userId: { S: userId },
+                earned: { N: '0' },
+                spent: { N: '0' },
+                payout: { N: payout },
+                paidOut: { N: '0' },
+                ...(Number(payout) > 0 ? { payoutIndexPk: { S: PAYOUT_INDEX_PARTITION } } : {}),
+              },
+            },
+          })),
+        },
+      }),
+    );
+    const document = createDocumentClient();
+    const reads = createReadStore({ document, tableName: table.tableName });
+    expect((await reads.listPayouts({ limit: 10, sort: '-totalPayout' })).payouts).toEqual([]);
+    expect(await backfillPayoutKeys(document, table.tableName, { dryRun: true })).toMatchObject({ scanned: 4, updated: 3 });
+    expect(await backfillPayoutKeys(document, table.tableName)).toMatchObject({ scanned: 4, updated: 3, alreadyInStep: 1 });
+    const { Item } = await document.send(new GetCommand({ TableName: table.tableName, Key: keys.aggregate('c'), ConsistentRead: true }));
+    expect(Item?.payoutSortKey).toBe(payoutSortKey('1000.5', 'c'));
+    expect((await reads.listPayouts({ limit: 10, sort: '-totalPayout' })).payouts.map((entry) => entry.userId)).toEqual(['c', 'd', 'a']);
+    expect(await backfillPayoutKeys(document, table.tableName)).toMatchObject({ updated: 0, alreadyInStep: 4 });
+  } finally {
+    await table.drop();
+  }
+});
