@@ -1,18 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { guideFiles, repositoryRoot } from '../support/guides';
 
 /**
  * The README and the folder guides point at each other: every relative link names a file that
  * exists, and every `#anchor` names a heading of its target (GitHub's slugs).
  */
-const root = path.resolve(__dirname, '../..');
-
-function guides(dir = root): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (entry.isDirectory()) return /^(node_modules|cdk\.out|dist|coverage)$|^\./.test(entry.name) ? [] : guides(path.join(dir, entry.name));
-    return entry.name === 'README.md' ? [path.join(dir, entry.name)] : [];
-  });
-}
+const root = repositoryRoot;
 
 /** GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens. */
 const slug = (heading: string): string =>
@@ -25,11 +19,11 @@ const slug = (heading: string): string =>
 const withoutCode = (markdown: string): string => markdown.replace(/^[ \t]*```[\s\S]*?^[ \t]*```/gm, '');
 const anchorsOf = (file: string): string[] => [...withoutCode(readFileSync(file, 'utf8')).matchAll(/^#{1,6} (.+)$/gm)].map((match) => slug(match[1]!));
 
-const links = guides().flatMap((file) =>
-  [...withoutCode(readFileSync(file, 'utf8')).matchAll(/\]\(([^)\s]+)\)/g)]
+const links = guideFiles().flatMap((from) =>
+  [...withoutCode(readFileSync(path.join(root, from), 'utf8')).matchAll(/\]\(([^)\s]+)\)/g)]
     .map((match) => match[1]!)
     .filter((target) => !/^[a-z]+:/.test(target))
-    .map((target) => ({ from: path.relative(root, file), target })),
+    .map((target) => ({ from, target })),
 );
 
 test('the guides link to each other', () => {

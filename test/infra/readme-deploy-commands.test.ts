@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { serviceApp } from '../../infra/service-app';
+import { guideFiles, repositoryRoot } from '../support/guides';
 import { cdkJsonContext } from './support/synthesize-service';
 
 /**
@@ -12,18 +13,9 @@ import { cdkJsonContext } from './support/synthesize-service';
  * environment variables), and cdk-nag validates it as `cdk synth` does. The operator commands
  * (`npx tsx infra/ops/...`) and `npm run` scripts the guides name exist, with the options they show.
  */
-const root = path.resolve(__dirname, '../..');
-
-/** README.md and every README.md below it, outside node_modules, build output and dot folders. */
-function guides(dir = root): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (entry.isDirectory()) return /^(node_modules|cdk\.out|dist|coverage)$|^\./.test(entry.name) ? [] : guides(path.join(dir, entry.name));
-    return entry.name === 'README.md' ? [path.relative(root, path.join(dir, entry.name))] : [];
-  });
-}
-
+const root = repositoryRoot;
 const markdownOf = (file: string): string => readFileSync(path.join(root, file), 'utf8');
-const guideFiles = guides();
+const guides = guideFiles();
 const readme = markdownOf('README.md');
 
 /** Every command line of a guide: code-block lines (continuations joined) and inline code. */
@@ -52,14 +44,14 @@ function contextOf(command: string): Record<string, string> {
   return context;
 }
 
-const commandsByGuide = new Map(guideFiles.map((file) => [file, cdkCommands(markdownOf(file))]));
+const commandsByGuide = new Map(guides.map((file) => [file, cdkCommands(markdownOf(file))]));
 const commands = [...new Set([...commandsByGuide.values()].flat())];
 const readmeCommands = cdkCommands(readme);
 const outdir = mkdtempSync(path.join(tmpdir(), 'readme-synth-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 test('the guides are found, and the infra guides have their deploy commands', () => {
-  expect(guideFiles).toEqual(expect.arrayContaining(['README.md', 'lib/README.md', 'infra/README.md', 'infra/ops/README.md', 'test/README.md']));
+  expect(guides).toEqual(expect.arrayContaining(['README.md', 'lib/README.md', 'infra/README.md', 'infra/ops/README.md', 'test/README.md']));
   expect(commandsByGuide.get('infra/README.md')).toContain('npx cdk synth -c upstream=mock');
   expect(commandsByGuide.get('infra/README.md')!.some((command) => command.includes('mockKnobs='))).toBe(true);
   const ops = commandsByGuide.get('infra/ops/README.md')!;
@@ -77,8 +69,8 @@ test('the README shows the demo synth, both upstream choices and the production 
   for (const command of commands) expect(command).toMatch(/-c (upstream=mock|transactionsApiUrl=https:\/\/)/);
 });
 
-const toolCommands = [...new Set(guideFiles.flatMap((file) => commandLines(markdownOf(file))).filter((line) => /^npx tsx \S+/.test(line)))];
-const npmRuns = [...new Set(guideFiles.flatMap((file) => commandLines(markdownOf(file))).flatMap((line) => [...line.matchAll(/\bnpm run ([a-z:-]+)/g)].map((match) => match[1]!)))];
+const toolCommands = [...new Set(guides.flatMap((file) => commandLines(markdownOf(file))).filter((line) => /^npx tsx \S+/.test(line)))];
+const npmRuns = [...new Set(guides.flatMap((file) => commandLines(markdownOf(file))).flatMap((line) => [...line.matchAll(/\bnpm run ([a-z:-]+)/g)].map((match) => match[1]!)))];
 
 test('the guides name the operator commands', () => {
   expect(toolCommands.some((command) => command.startsWith('npx tsx infra/ops/unjam-ingestion.ts'))).toBe(true);
