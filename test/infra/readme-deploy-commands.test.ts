@@ -1,24 +1,33 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { serviceApp } from '../../infra/service-app';
+import { guideFiles, repositoryRoot } from '../support/guides';
 import { cdkJsonContext } from './support/synthesize-service';
 
 /**
- * Every `cdk synth` / `cdk deploy` command written in the README (code blocks and inline code)
- * synthesizes: the CDK app is built in-process with cdk.json's context plus the command's `-c`
- * options (no bundling, no environment variables), and cdk-nag validates it as `cdk synth` does.
+ * Every `cdk synth` / `cdk deploy` command written in the README and in every guide (each
+ * README.md under lib/, infra/, test/ and so on; code blocks and inline code) synthesizes: the CDK
+ * app is built in-process with cdk.json's context plus the command's `-c` options (no bundling, no
+ * environment variables), and cdk-nag validates it as `cdk synth` does. The operator commands
+ * (`npx tsx infra/ops/...`) and `npm run` scripts the guides name exist, with the options they show.
  */
-const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+const root = repositoryRoot;
+const markdownOf = (file: string): string => readFileSync(path.join(root, file), 'utf8');
+const guides = guideFiles();
+const readme = markdownOf('README.md');
 
-function cdkCommands(markdown: string): string[] {
+/** Every command line of a guide: code-block lines (continuations joined) and inline code. */
+function commandLines(markdown: string): string[] {
   const blocks = [...markdown.matchAll(/^[ \t]*```[a-z]*\n([\s\S]*?)^[ \t]*```/gm)].map((match) => match[1]!);
   const fromBlocks = blocks.flatMap((block) => block.replace(/\\\n\s*/g, ' ').split('\n'));
   const outside = markdown.replace(/^[ \t]*```[a-z]*\n[\s\S]*?^[ \t]*```/gm, '');
-  const inline = [...outside.matchAll(/`([^`\n]*\bcdk (?:synth|deploy)\b[^`\n]*)`/g)].map((match) => match[1]!);
-  return [...fromBlocks, ...inline].map((line) => line.replace(/\s#.*$/, '').trim()).filter((line) => /^npx cdk (synth|deploy)\b/.test(line));
+  const inline = [...outside.matchAll(/`([^`\n]*\b(?:npx|npm) [^`\n]*)`/g)].map((match) => match[1]!.replace(/\\\|/g, '|'));
+  return [...fromBlocks, ...inline].map((line) => line.replace(/\s#.*$/, '').replace(/^\$ /, '').trim());
 }
+
+const cdkCommands = (markdown: string): string[] => commandLines(markdown).filter((line) => /^npx cdk (synth|deploy)\b/.test(line));
 
 /** Shell words: whitespace splits, single and double quotes group (enough for the README's commands). */
 const wordsOf = (command: string): string[] => [...command.matchAll(/(?:[^\s'"]+|'[^']*'|"[^"]*")+/g)].map((match) => match[0].replace(/'([^']*)'|"([^"]*)"/g, '$1$2'));
@@ -35,17 +44,53 @@ function contextOf(command: string): Record<string, string> {
   return context;
 }
 
-const commands = [...new Set(cdkCommands(readme))];
+const commandsByGuide = new Map(guides.map((file) => [file, cdkCommands(markdownOf(file))]));
+const commands = [...new Set([...commandsByGuide.values()].flat())];
+const readmeCommands = cdkCommands(readme);
 const outdir = mkdtempSync(path.join(tmpdir(), 'readme-synth-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
+test('the guides are found, and the infra guides have their deploy commands', () => {
+  expect(guides).toEqual(expect.arrayContaining(['README.md', 'lib/README.md', 'infra/README.md', 'infra/ops/README.md', 'test/README.md']));
+  expect(commandsByGuide.get('infra/README.md')).toContain('npx cdk synth -c upstream=mock');
+  expect(commandsByGuide.get('infra/README.md')!.some((command) => command.includes('mockKnobs='))).toBe(true);
+  const ops = commandsByGuide.get('infra/ops/README.md')!;
+  expect(ops.some((command) => command.includes('stage=prod'))).toBe(true);
+  expect(ops.some((command) => command.includes('stackName='))).toBe(true);
+  expect(ops.some((command) => command.includes('fetchReservedConcurrency='))).toBe(true);
+});
+
 test('the README shows the demo synth, both upstream choices and the production deploy', () => {
-  expect(commands.length).toBeGreaterThanOrEqual(5);
-  expect(commands).toContain('npx cdk synth -c upstream=mock');
-  expect(commands.some((command) => command.includes('cdk deploy') && command.includes('transactionsApiUrl=https://'))).toBe(true);
-  expect(commands.some((command) => command.includes('stage=prod'))).toBe(true);
-  // No command relies on a default upstream.
+  expect(readmeCommands.length).toBeGreaterThanOrEqual(4);
+  expect(readmeCommands).toContain('npx cdk synth -c upstream=mock');
+  expect(readmeCommands.some((command) => command.includes('cdk deploy') && command.includes('transactionsApiUrl=https://'))).toBe(true);
+  expect(readmeCommands.some((command) => command.includes('stage=prod'))).toBe(true);
+  // No command in any guide relies on a default upstream.
   for (const command of commands) expect(command).toMatch(/-c (upstream=mock|transactionsApiUrl=https:\/\/)/);
+});
+
+const toolCommands = [...new Set(guides.flatMap((file) => commandLines(markdownOf(file))).filter((line) => /^npx tsx \S+/.test(line)))];
+const npmRuns = [...new Set(guides.flatMap((file) => commandLines(markdownOf(file))).flatMap((line) => [...line.matchAll(/\bnpm run ([a-z:-]+)/g)].map((match) => match[1]!)))];
+
+test('the guides name the operator commands', () => {
+  expect(toolCommands.some((command) => command.startsWith('npx tsx infra/ops/unjam-ingestion.ts'))).toBe(true);
+  expect(toolCommands.some((command) => command.startsWith('npx tsx infra/ops/rewind-ingestion.ts'))).toBe(true);
+});
+
+test.each(toolCommands)('%s: the script exists and takes the options shown', (command) => {
+  const [, , script, ...rest] = wordsOf(command);
+  const file = path.join(root, script!);
+  expect(existsSync(file)).toBe(true);
+  const source = readFileSync(file, 'utf8');
+  // Each --option is a key of the script's parseArgs options (`table: { type: ...`, `'marker-ttl-days': { type: ...`).
+  const options = rest.map((word) => word.replace(/^\[/, '')).filter((word) => /^--[a-z]/.test(word)).map((word) => word.slice(2));
+  for (const option of options) expect(source).toMatch(new RegExp(`[\\s{,]'?${option}'?: \\{ type: `));
+});
+
+test('every npm run script the guides name exists', () => {
+  const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  expect(npmRuns.length).toBeGreaterThan(0);
+  for (const name of npmRuns) expect(Object.keys(scripts)).toContain(name);
 });
 
 test.each(commands)('%s synthesizes with cdk-nag clean', (command) => {
@@ -61,6 +106,6 @@ test('the synth really runs cdk-nag: an unacknowledged finding fails it', () => 
   expect(() => app.synth()).toThrow(/[Vv]alidation/);
 });
 
-test('a synth without an upstream choice, as the README says, stops with the message', () => {
+test('a synth without an upstream choice, as the guides say, stops with the message', () => {
   expect(() => serviceApp({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] }, outdir: path.join(outdir, 'none') }, {})).toThrow(/no upstream chosen/);
 });
