@@ -31,5 +31,6 @@ export const handler = async (event: unknown, context?: Context): Promise<TickRe
   if (report.upstreamStatus === 401 || report.upstreamStatus === 403) cold = undefined;
   publishTickMetrics(metrics, report);
   logger.info('tick', { event, ...report });
+  if (report.conflicts) logger.warn('the same (userId, id) listed with other content: the first listing was kept', { conflicts: report.conflicts });
   return report;
 };

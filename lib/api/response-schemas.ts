@@ -98,6 +98,7 @@ export const ingestionStatusSchema = describe(
         lateApplied: count('Transactions applied by the tail or reconciliation: late arrivals the head had not seen.'),
         contradictoryMeta: count('Pages whose meta contradicted the items they held.'),
         cappedRetryAfter: count('Retry-After values above 2 budget windows, shortened to that.'),
+        conflicts: count('The same (userId, id) listed again with another type, amount or createdAt: the first listing was kept, both were logged.'),
       }),
       { description: 'Lifetime counters of ingestion; all 0 before the first ingestion.' },
     ),

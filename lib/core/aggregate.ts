@@ -28,16 +28,34 @@ export function foldTransactions(start: AggregateSums, transactions: readonly Tr
 }
 
 /** Keeps the first occurrence of each (userId, id); the rest are duplicates within the page. */
-export function distinctTransactions(transactions: readonly Transaction[]): { distinct: Transaction[]; repeated: number } {
-  const seen = new Set<string>();
+/** What a transaction says, beyond who it is: two listings of one (userId, id) that differ here conflict. */
+export const contentOf = (transaction: Transaction): string => `${transaction.type}|${transaction.amount}|${transaction.createdAt}`;
+
+/** The same (userId, id) listed with different content: the first is kept, both are reported. */
+export interface Conflict {
+  userId: string;
+  id: string;
+  kept: string;
+  received: string;
+}
+
+/** The first listing of each (userId, id) in order; later ones are repeats, or conflicts when their content differs. */
+export function distinctTransactions(transactions: readonly Transaction[]): { distinct: Transaction[]; repeated: number; conflicts: Conflict[] } {
+  const seen = new Map<string, string>();
   const distinct: Transaction[] = [];
+  const conflicts: Conflict[] = [];
   for (const transaction of transactions) {
     const identity = transactionIdentity(transaction);
-    if (seen.has(identity)) continue;
-    seen.add(identity);
+    const content = contentOf(transaction);
+    const kept = seen.get(identity);
+    if (kept !== undefined) {
+      if (kept !== content) conflicts.push({ userId: transaction.userId, id: transaction.id, kept, received: content });
+      continue;
+    }
+    seen.set(identity, content);
     distinct.push(transaction);
   }
-  return { distinct, repeated: transactions.length - distinct.length };
+  return { distinct, repeated: transactions.length - distinct.length, conflicts };
 }
 
 export function groupByUser(transactions: readonly Transaction[]): Map<string, Transaction[]> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { distinctTransactions } from '../core/aggregate';
+import { distinctTransactions, type Conflict } from '../core/aggregate';
 import { planCall } from '../core/call-plan';
 import { isJammed, jamBackoffMs, nextStreak } from '../core/failure-streak';
 import type { JammedCall } from '../core/operator-action';
@@ -51,6 +51,8 @@ export interface TickReport {
   verifiedWatermark: string;
   window?: { start: string; end: string; page: number };
   error?: string;
+  /** The same (userId, id) listed with other content than the one applied (the first is kept): both, for the log. */
+  conflicts?: Conflict[];
   /** How often in a row the same call has failed (0 after a success); from JAM_ATTEMPTS on, ingestion is jammed. */
   consecutiveFailures?: number;
   /** The upstream's HTTP status when the call failed with one (401/403 make the handler re-read its key). */
@@ -143,8 +145,9 @@ async function failedCall(deps: TickDependencies, state: CursorState, call: Jamm
 async function applyAndCheckpoint(deps: TickDependencies, state: CursorState, pending: PendingPage, outcome: TickOutcome): Promise<TickReport> {
   const nowIso = new Date(deps.nowMs()).toISOString();
   const quarantined = await deps.quarantine.keep(state.sequence, pending.quarantined, pending, nowIso);
-  const { distinct, repeated } = distinctTransactions(pending.transactions);
-  const { applied, duplicates } = await deps.aggregates.apply(state.sequence, distinct);
+  const { distinct, repeated, conflicts: inPage } = distinctTransactions(pending.transactions);
+  const { applied, duplicates, conflicts: withApplied } = await deps.aggregates.apply(state.sequence, distinct);
+  const conflicts = [...inPage, ...withApplied];
   const next = positionAfterPage(state.position, pending, deps.settings);
   const counters = {
     calls: 1,
@@ -155,6 +158,7 @@ async function applyAndCheckpoint(deps: TickDependencies, state: CursorState, pe
     quarantined,
     lateApplied: pending.pass === 'head' ? 0 : applied,
     contradictoryMeta: pending.contradiction ? 1 : 0,
+    conflicts: conflicts.length,
   };
   const recentCalls = withCall(state.recentCalls, { atMs: pending.fetchedAtMs, pass: pending.pass, ok: true });
   const moved = await deps.cursor.checkpoint(state.sequence, next, { counters, outcome, nowIso, recentCalls });
@@ -165,6 +169,7 @@ async function applyAndCheckpoint(deps: TickDependencies, state: CursorState, pe
     applied,
     duplicates: counters.duplicates,
     quarantined: counters.quarantined,
+    ...(conflicts.length > 0 ? { conflicts } : {}),
     ...standing(moved ? { position: next } : state, deps.nowMs()),
     window: { ...pending.window, page: pending.page },
     ...(pending.contradiction ? { error: `contradictory meta: ${pending.contradiction}` } : {}),

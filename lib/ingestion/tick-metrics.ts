@@ -13,6 +13,7 @@ export function publishTickMetrics(metrics: Metrics, report: TickReport): void {
   metrics.addMetric('TailCalls', MetricUnit.Count, report.pass === 'tail' ? 1 : 0);
   metrics.addMetric('ReconcileCalls', MetricUnit.Count, report.pass === 'reconcile' ? 1 : 0);
   metrics.addMetric('LateApplied', MetricUnit.Count, report.pass && report.pass !== 'head' ? report.applied : 0);
+  metrics.addMetric('Conflicts', MetricUnit.Count, report.conflicts?.length ?? 0);
   const failed = report.outcome === 'rate-limited' || report.outcome === 'upstream-error';
   metrics.addMetric('UpstreamCallFailed', MetricUnit.Count, failed ? 1 : 0);
   // The jam alarm reads this: the same call failing again and again (JAM_ATTEMPTS and up).

@@ -1,7 +1,7 @@
 import Big from 'big.js';
 import pLimit from 'p-limit';
 import { BatchGetCommand, NumberValue, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { foldTransactions, groupByUser, zeroSums } from '../core/aggregate';
+import { contentOf, foldTransactions, groupByUser, zeroSums, type Conflict } from '../core/aggregate';
 import type { Transaction } from '../core/transaction';
 import { payoutSortKey } from './payout-sort-key';
 import { keys, PAYOUT_INDEX_PARTITION } from './table-schema';
@@ -12,6 +12,8 @@ export interface ApplyResult {
   applied: number;
   /** Already reflected by an earlier page. */
   duplicates: number;
+  /** Duplicates whose content differs from what was applied first (kept: the first). */
+  conflicts: Conflict[];
 }
 
 export interface AggregateWriter {
@@ -48,18 +50,18 @@ const MAX_TRANSACTION_ATTEMPTS = 8;
  * `updatedAt` (the route's Last-Modified) moves only when a sum changes.
  */
 export function createAggregateWriter({ document, tableName }: StoreContext, options: AggregateWriterOptions): AggregateWriter {
-  const knownMarkers = async (transactions: readonly Transaction[]): Promise<Map<string, number>> => {
-    const found = new Map<string, number>();
+  const knownMarkers = async (transactions: readonly Transaction[]): Promise<Map<string, { seq: number; content?: string }>> => {
+    const found = new Map<string, { seq: number; content?: string }>();
     for (let offset = 0; offset < transactions.length; offset += 100) {
       let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string }> | undefined = {
         [tableName]: {
           Keys: transactions.slice(offset, offset + 100).map((t) => keys.marker(t.userId, t.id)),
-          ProjectionExpression: 'pk, sk, seq',
+          ProjectionExpression: 'pk, sk, seq, content',
         },
       };
       while (request && Object.keys(request).length > 0) {
         const response = await document.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of response.Responses?.[tableName] ?? []) found.set(`${item.pk}|${item.sk}`, Number(item.seq));
+        for (const item of response.Responses?.[tableName] ?? []) found.set(`${item.pk}|${item.sk}`, { seq: Number(item.seq), ...(item.content === undefined ? {} : { content: String(item.content) }) });
         request = response.UnprocessedKeys as typeof request;
         if (request && Object.keys(request).length > 0) await options.sleep(50);
       }
@@ -129,7 +131,7 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
               ...pending.map((transaction) => ({
                 Put: {
                   TableName: tableName,
-                  Item: { ...keys.marker(userId, transaction.id), seq: sequence, expiresAt },
+                  Item: { ...keys.marker(userId, transaction.id), seq: sequence, content: contentOf(transaction), expiresAt },
                   ConditionExpression: 'attribute_not_exists(pk)',
                   ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
                 },
@@ -142,7 +144,7 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
         return;
       } catch (error) {
         if ((error as { name?: string }).name !== 'TransactionCanceledException') throw error;
-        const reasons = (error as { CancellationReasons?: { Code?: string; Item?: Record<string, { N?: string }> }[] }).CancellationReasons ?? [];
+        const reasons = (error as { CancellationReasons?: { Code?: string; Item?: Record<string, { N?: string; S?: string }> }[] }).CancellationReasons ?? [];
         const refused = new Set<number>();
         const aggregateMoved = reasons[0]?.Code === 'ConditionalCheckFailed';
         // The aggregate is not what was read (a stale read, another tick): start again from what is stored.
@@ -151,7 +153,7 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
           if (index === 0 || reason.Code !== 'ConditionalCheckFailed') return;
           refused.add(index - 1);
           if (Number(reason.Item?.seq?.N) === sequence) result.applied += 1;
-          else result.duplicates += 1;
+          else duplicateOf(pending[index - 1]!, reason.Item?.content?.S, result);
         });
         if (refused.size > 0 || aggregateMoved) {
           pending = pending.filter((_, index) => !refused.has(index));
@@ -165,15 +167,15 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
 
   return {
     async apply(sequence, transactions) {
-      const result: ApplyResult = { applied: 0, duplicates: 0 };
+      const result: ApplyResult = { applied: 0, duplicates: 0, conflicts: [] };
       const markers = await knownMarkers(transactions);
       const candidates: Transaction[] = [];
       for (const transaction of transactions) {
         const { pk, sk } = keys.marker(transaction.userId, transaction.id);
-        const markerSequence = markers.get(`${pk}|${sk}`);
-        if (markerSequence === undefined) candidates.push(transaction);
-        else if (markerSequence === sequence) result.applied += 1;
-        else result.duplicates += 1;
+        const marker = markers.get(`${pk}|${sk}`);
+        if (marker === undefined) candidates.push(transaction);
+        else if (marker.seq === sequence) result.applied += 1;
+        else duplicateOf(transaction, marker.content, result);
       }
       const limit = pLimit(options.concurrency);
       const byUser = groupByUser(candidates);
@@ -193,6 +195,13 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
   };
 }
 
+
+/** Counts a duplicate, and a conflict when the applied one (its marker's content) said something else. Markers older than contents cannot tell. */
+function duplicateOf(transaction: Transaction, appliedContent: string | undefined, result: ApplyResult): void {
+  result.duplicates += 1;
+  const received = contentOf(transaction);
+  if (appliedContent !== undefined && appliedContent !== received) result.conflicts.push({ userId: transaction.userId, id: transaction.id, kept: appliedContent, received });
+}
 
 /** A stored DynamoDB number (NumberValue, number or N text) as exact decimal text; absent is 0. */
 function decimalText(value: unknown): string {

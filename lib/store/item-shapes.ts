@@ -44,11 +44,13 @@ export interface IngestionCounters {
   contradictoryMeta: number;
   /** Retry-After values above the cap (2 budget windows) that were shortened. */
   cappedRetryAfter: number;
+  /** The same (userId, id) listed again with other content (type, amount or createdAt): the first was kept. */
+  conflicts: number;
 }
 
 export const zeroCounters = (): IngestionCounters => ({
   calls: 0, fetched: 0, applied: 0, duplicates: 0, quarantined: 0, failedCalls: 0,
-  headCalls: 0, tailCalls: 0, reconcileCalls: 0, lateApplied: 0, contradictoryMeta: 0, cappedRetryAfter: 0,
+  headCalls: 0, tailCalls: 0, reconcileCalls: 0, lateApplied: 0, contradictoryMeta: 0, cappedRetryAfter: 0, conflicts: 0,
 });
 
 export type TickOutcome =

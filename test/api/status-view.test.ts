@@ -1,6 +1,6 @@
 import { statusView } from '../../lib/api/status-view';
 
-const counters = { calls: 1, fetched: 2, applied: 3, duplicates: 4, quarantined: 5, failedCalls: 6, headCalls: 1, tailCalls: 0, reconcileCalls: 0, lateApplied: 0, contradictoryMeta: 0, cappedRetryAfter: 0 };
+const counters = { calls: 1, fetched: 2, applied: 3, duplicates: 4, quarantined: 5, failedCalls: 6, headCalls: 1, tailCalls: 0, reconcileCalls: 0, lateApplied: 0, contradictoryMeta: 0, cappedRetryAfter: 0, conflicts: 0 };
 const zero = Object.fromEntries(Object.keys(counters).map((name) => [name, 0]));
 const at = (iso: string) => Date.parse(iso);
 

@@ -1,6 +1,7 @@
 import { DecimalText } from '../../lib/core/transaction';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
 import { createQuarantineStore } from '../../lib/store/quarantine-store';
+import { rewindCursor } from '../../lib/store/operator-actions';
 import { UpstreamCallError } from '../../lib/upstream/transaction-api-client';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestTable } from '../support/dynamodb-table';
@@ -179,5 +180,24 @@ test('Retry-After: 86400 is honoured only up to 2 budget windows, and the capped
   expect((await tick(w.config, w.store, w.upstream, w.clock)).outcome).toBe('backing-off');
   w.clock.advance(2_000);
   expect(await tick(w.config, w.store, w.upstream, w.clock)).toMatchObject({ outcome: 'applied', applied: 1 });
+  await w.table.drop();
+});
+
+test('the same (userId, id) listed again with other content keeps the first and is counted as a conflict, within a page and across pages', async () => {
+  const again = (id: string, amount: string, offsetMs: number) => earned(id, 'u1', offsetMs, amount);
+  const w = await world([earned('a', 'u1', 0, '1'), again('a', '5', 1000), earned('b', 'u1', 2000, '2')]);
+  const first = await tick(w.config, w.store, w.upstream, w.clock);
+  expect(first).toMatchObject({ outcome: 'applied', applied: 2, duplicates: 1 });
+  expect(first.conflicts).toEqual([{ userId: 'u1', id: 'a', kept: `earned|1|${new Date(t0).toISOString()}`, received: `earned|5|${new Date(t0 + 1000).toISOString()}` }]);
+  // A later page lists b again with another amount: a duplicate of what was applied, and a conflict.
+  const later = new ScriptedUpstream([earned('b', 'u1', 2000, '9')], w.clock.nowMs);
+  w.clock.advance(100_000);
+  const config = testConfig(w.store.tableName, { INGEST_FROM: new Date(t0).toISOString() });
+  expect(await rewindCursor(w.store, new Date(t0 - 1000).toISOString(), new Date(w.clock.nowMs()).toISOString())).toMatchObject({ rewound: true });
+  const reread = await tick(config, w.store, later, w.clock);
+  expect(reread).toMatchObject({ applied: 0, duplicates: 1 });
+  expect(reread.conflicts).toEqual([expect.objectContaining({ id: 'b', kept: expect.stringContaining('earned|2|'), received: expect.stringContaining('earned|9|') })]);
+  expect((await storedAggregates(w.store)).get('u1')?.earned).toBe('3');
+  expect((await storedCursor(w.store)).counters).toMatchObject({ conflicts: 2 });
   await w.table.drop();
 });

@@ -96,7 +96,7 @@ export function countingWriter(): AggregateWriter & { distinct(): number; distin
         createdAt.push(Date.parse(transaction.createdAt));
         applied++;
       }
-      return { applied, duplicates: transactions.length - applied };
+      return { applied, duplicates: transactions.length - applied, conflicts: [] };
     },
   };
 }
