@@ -193,15 +193,28 @@ describe('stack hygiene (item 7)', () => {
     expect(propertiesOf('AWS::Lambda::Function', logicalId(stack.ingestion.fetchFunction.fn)).TracingConfig).toEqual({ Mode: 'Active' });
   });
 
-  test('get-user-aggregate: GetItem in USER# partitions only', () => {
+  // Data-As-Of: the data routes may read the cursor's head watermark, and nothing else of its partition.
+  const watermarkRead = {
+    Effect: 'Allow',
+    Action: 'dynamodb:GetItem',
+    Resource: tableArn,
+    Condition: {
+      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['INGESTION'], 'dynamodb:Attributes': ['pk', 'sk', 'watermark'] },
+      StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+    },
+  };
+
+  test('get-user-aggregate: GetItem in USER# partitions, and of the watermark alone', () => {
     expect(dynamoStatementsOf(readFunctionId('get-user-aggregate'))).toEqual([
       { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: tableArn, Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] } } },
+      watermarkRead,
     ]);
   });
 
-  test('list-payouts: Query on the payout index only (not the table, no BatchGetItem)', () => {
+  test('list-payouts: Query on the two payout indexes only (not the table, no BatchGetItem), and the watermark alone', () => {
     expect(dynamoStatementsOf(readFunctionId('list-payouts'))).toEqual([
-      { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [tableArn, '/index/payoutIndex']] } },
+      { Effect: 'Allow', Action: 'dynamodb:Query', Resource: [{ 'Fn::Join': ['', [tableArn, '/index/payoutIndex']] }, { 'Fn::Join': ['', [tableArn, '/index/payoutAmountIndex']] }] },
+      watermarkRead,
     ]);
   });
 

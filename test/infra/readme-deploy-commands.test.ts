@@ -83,7 +83,7 @@ test.each(toolCommands)('%s: the script exists and takes the options shown', (co
   expect(existsSync(file)).toBe(true);
   const source = readFileSync(file, 'utf8');
   // Each --option is a key of the script's parseArgs options (`table: { type: ...`, `'marker-ttl-days': { type: ...`).
-  const options = rest.map((word) => word.replace(/^\[/, '')).filter((word) => /^--[a-z]/.test(word)).map((word) => word.slice(2));
+  const options = rest.map((word) => word.replace(/^\[|\]$/g, '')).filter((word) => /^--[a-z]/.test(word)).map((word) => word.slice(2));
   for (const option of options) expect(source).toMatch(new RegExp(`[\\s{,]'?${option}'?: \\{ type: `));
 });
 
