@@ -103,7 +103,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(() => api.close());
     await api.preload().catch((error: unknown) => log(`warning: a read API handler could not be loaded: ${(error as Error).message}`));
 
-    log(banner({ apiUrl: api.url, upstreamUrl, mockSettings: mock?.settings, dynamoDbEndpoint, table, dataDir: options.dataDir, timeScale, ingestFrom }));
+    log(banner({ apiUrl: api.url, upstreamUrl, mockSettings: mock?.settings, dynamoDbEndpoint, tableName, table, dataDir: options.dataDir, timeScale, ingestFrom }));
     return { apiUrl: api.url, upstreamUrl, dynamoDbEndpoint, tableName, ingestFrom, mock, stop: stopAll };
   } catch (error) {
     await stopAll();
@@ -152,6 +152,7 @@ function banner(facts: {
   upstreamUrl: string;
   mockSettings?: MockSettings;
   dynamoDbEndpoint: string;
+  tableName: string;
   table: string;
   dataDir?: string;
   timeScale: number;
@@ -166,7 +167,7 @@ function banner(facts: {
     'Transaction aggregation service, running locally',
     `  Read API          ${facts.apiUrl}   (Swagger UI: ${facts.apiUrl}/api/docs, freshness: ${facts.apiUrl}/status)`,
     `  Transaction API   ${upstream}`,
-    `  DynamoDB Local    ${facts.dynamoDbEndpoint}  (${facts.dataDir ? `data in ${facts.dataDir}` : 'in memory'}, table ${facts.table})`,
+    `  DynamoDB Local    ${facts.dynamoDbEndpoint}  (${facts.dataDir ? `data in ${facts.dataDir}` : 'in memory'}, table "${facts.tableName}" ${facts.table})`,
     `  Ingestion         5 ticks per ${60 / facts.timeScale} s, one every ~${12 / facts.timeScale} s (TIME_SCALE ${facts.timeScale}), from ${facts.ingestFrom ?? 'INGEST_FROM default'}`,
     '',
     'Try:',

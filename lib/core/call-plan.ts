@@ -31,9 +31,12 @@ const fetch = (pass: Pass, span: Span & { page?: number }): PlannedCall => ({ ki
  */
 function headSpan(position: IngestionPosition, now: number, settings: IngestionSettings): (Span & { page?: number; full?: boolean }) | undefined {
   if (position.open.head) return { ...position.open.head, full: true };
-  const settled = now - settings.settleLagSeconds;
   const start = position.head + 1;
+  const bound = boundOf(position, 'head', start);
+  const settled = Math.min(now - settings.settleLagSeconds, bound);
   if (start > settled) return undefined;
+  // Narrowing a jam: the operator's bound is read as soon as it is settled.
+  if (bound !== Number.POSITIVE_INFINITY && settled === bound) return { start, end: bound, full: true };
   if (position.density <= 0) return { start, end: settled };
   const seconds = Math.max(1, Math.round(upstreamContract.pageSize / position.density));
   const end = Math.min(settled, start + seconds - 1);
@@ -43,8 +46,8 @@ function headSpan(position: IngestionPosition, now: number, settings: IngestionS
 /** The tail's next check: the oldest unverified seconds old enough, as many as `probeItems` listings. */
 function tailSpan(position: IngestionPosition, now: number, settings: IngestionSettings): (Span & { page?: number }) | undefined {
   if (position.open.tail) return position.open.tail;
-  const limit = Math.min(position.head, now - settings.lateHorizonSeconds);
   const start = position.verified + 1;
+  const limit = Math.min(position.head, now - settings.lateHorizonSeconds, boundOf(position, 'tail', start));
   if (start > limit || !dueAfter(position.verified, now, settings.lateHorizonSeconds, settings)) return undefined;
   return { start, end: spanHolding(position.ledger, start, limit, position.probeItems) };
 }
@@ -54,8 +57,14 @@ function reconcileSpan(position: IngestionPosition, now: number, settings: Inges
   if (settings.reconcileSeconds <= 0) return undefined;
   if (position.open.reconcile) return position.open.reconcile;
   const start = Math.max(position.reconciled, now - settings.markerSafeSeconds) + 1;
-  const end = Math.min(position.verified, now - settings.reconcileSeconds);
+  const end = Math.min(position.verified, now - settings.reconcileSeconds, boundOf(position, 'reconcile', start));
   return start <= end && dueAfter(position.reconciled, now, settings.reconcileSeconds, settings) ? { start, end } : undefined;
+}
+
+/** An operator's split bound for the pass, while the pass has not passed it. */
+function boundOf(position: IngestionPosition, pass: Pass, start: number): number {
+  const bound = position.bounds?.[pass];
+  return bound !== undefined && bound >= start ? bound : Number.POSITIVE_INFINITY;
 }
 
 /**

@@ -45,6 +45,8 @@ export interface IngestionPosition {
   reconciled: number;
   /** A span that has to be paged through, per pass. */
   open: Partial<Record<Pass, OpenSpan>>;
+  /** An operator's split: the pass's windows end here until it has passed it (the halves are read in turn). */
+  bounds?: Partial<Record<Pass, number>>;
   /** What the head received per second after `verified` (ledger.from === verified + 1). */
   ledger: SecondLedger;
   /** Transactions per second the head saw lately: sizes its next window. */

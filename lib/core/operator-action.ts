@@ -18,8 +18,9 @@ export const callKey = (call: JammedCall): string => `${call.pass}:${call.span.s
 
 /**
  * Where the passes stand after an operator acted on a jammed call (pure).
- * - split: the pass asks for the first half of the span next (page 1), then goes on as usual,
- *   so a bad record is narrowed down to one second in a few calls; a one-second span cannot split.
+ * - split: the pass asks for the first half of the span next (page 1), then the second half
+ *   (its windows end at the span's end until it is past it), so each split halves the span that
+ *   holds a bad record, down to one second in log2(seconds) splits; a one-second span cannot split.
  * - skip: the pass moves past the span without reading it. The head's skipped seconds are still
  *   checked by the tail later (their ledger counts are zero, so the check re-reads them).
  */
@@ -29,7 +30,9 @@ export function positionAfterAction(position: IngestionPosition, call: JammedCal
   if (action === 'split') {
     if (call.span.end <= call.span.start) return { refused: 'a one-second span cannot be split: skip it' };
     const mid = Math.floor((call.span.start + call.span.end) / 2);
-    return { ...position, open: { ...open, [call.pass]: { start: call.span.start, end: mid, page: 1 } } };
+    // The second half stays the bound of the pass's next windows: each split halves what is left.
+    const bounds = { ...position.bounds, [call.pass]: call.span.end };
+    return { ...position, open: { ...open, [call.pass]: { start: call.span.start, end: mid, page: 1 } }, bounds };
   }
   if (call.pass === 'head') {
     const head = Math.max(position.head, call.span.end);
