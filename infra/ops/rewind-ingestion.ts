@@ -1,7 +1,7 @@
+import { runFromCommandLine, withDocumentClient } from './command-line';
 import { parseArgs } from 'node:util';
 import { rewindTarget } from '../../lib/ingestion/rewind-target';
 import { rewindCursor } from '../../lib/store/operator-actions';
-import { createDocumentClient } from '../../lib/store/dynamo-client';
 
 const usage = `usage: npx tsx infra/ops/rewind-ingestion.ts --table NAME --to DATE-TIME [--marker-ttl-days 7]
 Moves the head, tail and reconciliation watermarks back to DATE-TIME (reconciliation only if it
@@ -31,31 +31,19 @@ export async function rewindIngestion(argv: string[], nowMs = Date.now(), print:
     print(`refused: ${target.error}`);
     return 1;
   }
-  const document = createDocumentClient();
-  try {
-    const result = await rewindCursor({ document, tableName: values.table }, target.watermark, new Date(nowMs).toISOString());
-    if (result.rewound) {
-      print(`rewound: head and tail watermarks ${result.from} → ${result.to}; the head re-reads from the second after, the tail checks again behind it`);
-      return 0;
-    }
-    const reasons = {
-      'no-cursor': 'the table has no ingestion cursor yet (nothing was ingested)',
-      'pending-page': 'a fetched page is waiting to be applied; the next tick applies it, then try again',
-      'not-later': `the watermark (${result.watermark}) is not later than ${target.watermark}`,
-    };
-    print(`refused: ${reasons[result.reason]}`);
-    return 1;
-  } finally {
-    document.destroy();
+  const table = values.table;
+  const result = await withDocumentClient((document) => rewindCursor({ document, tableName: table }, target.watermark, new Date(nowMs).toISOString()));
+  if (result.rewound) {
+    print(`rewound: head and tail watermarks ${result.from} → ${result.to}; the head re-reads from the second after, the tail checks again behind it`);
+    return 0;
   }
+  const reasons = {
+    'no-cursor': 'the table has no ingestion cursor yet (nothing was ingested)',
+    'pending-page': 'a fetched page is waiting to be applied; the next tick applies it, then try again',
+    'not-later': `the watermark (${result.watermark}) is not later than ${target.watermark}`,
+  };
+  print(`refused: ${reasons[result.reason]}`);
+  return 1;
 }
 
-if (require.main === module) {
-  rewindIngestion(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runFromCommandLine(rewindIngestion);

@@ -1,5 +1,5 @@
+import { runFromCommandLine, withDocumentClient } from './command-line';
 import { parseArgs } from 'node:util';
-import { createDocumentClient } from '../../lib/store/dynamo-client';
 import { actOnJam } from '../../lib/store/operator-actions';
 
 const usage = `usage: npx tsx infra/ops/unjam-ingestion.ts --table NAME --action split|skip --by WHO --reason TEXT
@@ -25,27 +25,14 @@ export async function unjamIngestion(argv: string[], nowMs = Date.now(), print: 
     print(usage);
     return 2;
   }
-  const document = createDocumentClient();
-  try {
-    const result = await actOnJam({ document, tableName: table }, action, by.trim(), reason.trim(), new Date(nowMs).toISOString());
-    if (!result.done) {
-      print(`refused: ${result.reason}`);
-      return 1;
-    }
-    const { record } = result;
-    print(`${record.action === 'skip' ? 'skipped' : 'split'}: ${record.pass} pass, window ${record.window.start} → ${record.window.end} page ${record.page} (failed ${record.attempts} times: ${record.failure}); audit record AUDIT#${record.at}`);
-    return 0;
-  } finally {
-    document.destroy();
+  const result = await withDocumentClient((document) => actOnJam({ document, tableName: table }, action, by.trim(), reason.trim(), new Date(nowMs).toISOString()));
+  if (!result.done) {
+    print(`refused: ${result.reason}`);
+    return 1;
   }
+  const { record } = result;
+  print(`${record.action === 'skip' ? 'skipped' : 'split'}: ${record.pass} pass, window ${record.window.start} → ${record.window.end} page ${record.page} (failed ${record.attempts} times: ${record.failure}); audit record AUDIT#${record.at}`);
+  return 0;
 }
 
-if (require.main === module) {
-  unjamIngestion(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runFromCommandLine(unjamIngestion);

@@ -1,0 +1,23 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../lib/store/dynamo-client';
+
+/** Runs an operator command with the process's arguments and exits with its code (1 on a crash, with the error printed). */
+export function runFromCommandLine(command: (argv: string[]) => Promise<number>): void {
+  command(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
+
+/** A DynamoDB document client for one command (the usual AWS credentials and region; AWS_ENDPOINT_URL_DYNAMODB for DynamoDB Local), closed afterwards. */
+export async function withDocumentClient<T>(use: (document: DynamoDBDocumentClient) => Promise<T>): Promise<T> {
+  const document = createDocumentClient();
+  try {
+    return await use(document);
+  } finally {
+    document.destroy();
+  }
+}
