@@ -24,7 +24,7 @@ export interface AggregateWriter {
 export interface AggregateWriterOptions {
   nowMs(): number;
   sleep(ms: number): Promise<void>;
-  /** How long a marker outlives its write: far beyond any look-back or retry. */
+  /** How long a marker outlives its write: far beyond any re-read (tail, reconciliation) or retry. */
   markerTtlSeconds: number;
   /** Users written in parallel. */
   concurrency: number;

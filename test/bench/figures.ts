@@ -17,7 +17,8 @@ export const figureCatalogue: Figure[] = [
   { key: 'pageApplyFractionOfTick', label: 'apply one 1000-item page (300 users) ÷ 12 s', unit: '', target: { op: '<=', value: 1 / 6 }, targetText: '≤ 1/6' },
   { key: 'pageApplyMs', label: 'apply one 1000-item page, median', unit: 'ms' },
   { key: 'freshnessP50Seconds', label: 'freshness p50 at 4000 tx/min', unit: 's' },
-  { key: 'freshnessP99Seconds', label: 'freshness p99 at 4000 tx/min', unit: 's', target: { op: '<=', value: 30 } },
+  // The head reads a second once it is 45 s old (SETTLE_LAG_SECONDS, lib/README.md), so the promise, not 30 s, is the bar.
+  { key: 'freshnessP99Seconds', label: 'freshness p99 at 4000 tx/min', unit: 's', target: { op: '<=', value: 120 } },
   { key: 'sweep1000HeadLagP50', label: 'head lag p50 at 1000 tx/min, 0.2% late (simulated, defaults)', unit: 's' },
   { key: 'sweep1000HeadLagP99', label: 'head lag p99 at 1000 tx/min, 0.2% late (simulated, defaults)', unit: 's' },
   { key: 'sweep1000HeadLagMax', label: 'head lag max at 1000 tx/min, 0.2% late (simulated, defaults)', unit: 's' },
