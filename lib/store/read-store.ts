@@ -1,10 +1,9 @@
-import { isJammed, type FailureStreak } from '../core/failure-streak';
-import { secondIso, type Pass } from '../core/ingestion-position';
 import Big from 'big.js';
 import { GetCommand, NumberValue, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { viewOf, type AggregateView } from '../core/aggregate-view';
-import { zeroCounters, type IngestionCounters, type OperatorActionRecord, type RecentCall, type TickOutcome } from './item-shapes';
 import { sharedDocumentClient } from './dynamo-client';
+import { readIngestionStatus, type IngestionStatus } from './status-reader';
+import { decimalText } from './stored-number';
 import type { StoreContext } from './store-context';
 import { decodePayoutSortKey, payoutLowerBound } from './payout-sort-key';
 import { keys, PAYOUT_INDEX_PARTITION, tableSchema } from './table-schema';
@@ -52,19 +51,7 @@ export interface AggregateRecord {
  */
 export const MAX_FILTERED_ENTRIES_PER_PAGE = 4000;
 
-export interface IngestionStatus {
-  watermark: string;
-  verifiedWatermark?: string;
-  lastTick?: { at: string; outcome: TickOutcome };
-  counters: IngestionCounters;
-  recentCalls: RecentCall[];
-  /** The call failing again and again, when there is one (its class of failure only, never the upstream's words). */
-  jam?: { pass: Pass; window: { start: string; end: string }; page: number; attempts: number; since: string; failure: string };
-  operatorActions: OperatorActionRecord[];
-}
-
-/** The cursor attributes GET /status reads: never the position, a pending page or the error text. The status function's grant allows exactly these. */
-export const statusAttributes = ['watermark', 'verifiedWatermark', 'lastTickAt', 'lastOutcome', 'counters', 'recentCalls', 'failureStreak', 'operatorActions'] as const;
+export { statusAttributes, type IngestionStatus } from './status-reader';
 
 /** What the read API asks of the table; the only read-side code that knows key shapes. */
 export interface ReadStore {
@@ -201,54 +188,12 @@ export function createReadStore({ document, tableName }: StoreContext, options: 
       return watermark.value;
     },
 
-    async getStatus() {
-      const { Item } = await document.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: keys.cursor(),
-          // Never the position or the error text: the ledger can be large, and the upstream's words are for the logs.
-          ProjectionExpression: statusAttributes.map((name) => `#${name}`).join(', '),
-          ExpressionAttributeNames: Object.fromEntries(statusAttributes.map((name) => [`#${name}`, name])),
-        }),
-      );
-      if (!Item) return undefined;
-      const counters = (Item.counters ?? {}) as Record<string, unknown>;
-      const known = zeroCounters();
-      for (const name of Object.keys(known) as (keyof IngestionCounters)[]) known[name] = counters[name] === undefined ? 0 : Number(decimalText(counters[name]));
-      const status: IngestionStatus = {
-        watermark: String(Item.watermark),
-        counters: known,
-        operatorActions: ((Item.operatorActions ?? []) as OperatorActionRecord[]).map((action) => ({ ...action, page: Number(decimalText(action.page)), attempts: Number(decimalText(action.attempts)) })),
-        recentCalls: ((Item.recentCalls ?? []) as Record<string, unknown>[]).map((call) => ({ atMs: Number(decimalText(call.atMs)), pass: call.pass as RecentCall['pass'], ok: Boolean(call.ok) })),
-      };
-      if (Item.verifiedWatermark !== undefined) status.verifiedWatermark = String(Item.verifiedWatermark);
-      const streak = Item.failureStreak as FailureStreak | undefined;
-      if (streak && isJammed({ ...streak, attempts: Number(decimalText(streak.attempts)) })) {
-        status.jam = {
-          pass: streak.pass,
-          window: { start: secondIso(Number(decimalText(streak.span.start))), end: secondIso(Number(decimalText(streak.span.end))) },
-          page: Number(decimalText(streak.page)),
-          attempts: Number(decimalText(streak.attempts)),
-          since: streak.since,
-          failure: streak.kind,
-        };
-      }
-      if (Item.lastTickAt !== undefined && Item.lastOutcome !== undefined) {
-        status.lastTick = { at: String(Item.lastTickAt), outcome: Item.lastOutcome as TickOutcome };
-      }
-      return status;
-    },
+    getStatus: () => readIngestionStatus({ document, tableName }),
   };
 }
 
 /** Entries one Query call of a filtered page evaluates at most (DynamoDB stops at 1 MB anyway). */
 const MAX_PAGE_READ = 1000;
-
-/** A stored DynamoDB number (a `NumberValue` with wrapNumbers, or a plain number) as exact decimal text. */
-function decimalText(value: unknown): string {
-  if (value === undefined || value === null) return '0';
-  return new Big(String(value)).toFixed();
-}
 
 /** The read store of a Lambda container: the table named by TABLE_NAME, built on first use. */
 export function readStoreFromEnvironment(env: NodeJS.ProcessEnv = process.env, document: () => DynamoDBDocumentClient = sharedDocumentClient): ReadStore {

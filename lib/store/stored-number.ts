@@ -1,0 +1,7 @@
+import Big from 'big.js';
+
+/** A stored DynamoDB number (a `NumberValue` with wrapNumbers, or a plain number) as exact decimal text; absent is 0. */
+export function decimalText(value: unknown): string {
+  if (value === undefined || value === null) return '0';
+  return new Big(String(value)).toFixed();
+}
