@@ -3,6 +3,7 @@ import Big from 'big.js';
 import { ScanCommand, UpdateCommand, NumberValue, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
 import { payoutSortKey } from '../../lib/store/payout-sort-key';
+import { decimalText } from '../../lib/store/stored-number';
 import { isConditionalCheckFailure } from '../../lib/store/store-context';
 import { PAYOUT_INDEX_PARTITION } from '../../lib/store/table-schema';
 
@@ -21,7 +22,6 @@ export interface BackfillResult {
   retried: number;
 }
 
-const decimal = (value: unknown): string => new Big(String((value as { value?: string } | undefined)?.value ?? value ?? '0')).toFixed();
 
 /** One pass over the aggregates; each out-of-step item is updated on the condition that its payout is still the one read. */
 export async function backfillPayoutKeys(document: DynamoDBDocumentClient, tableName: string, options: { dryRun?: boolean } = {}): Promise<BackfillResult> {
@@ -41,7 +41,7 @@ export async function backfillPayoutKeys(document: DynamoDBDocumentClient, table
       result.scanned++;
       let current = item;
       for (let attempt = 0; ; attempt++) {
-        const payout = decimal(current.payout);
+        const payout = decimalText(current.payout);
         const indexed = new Big(payout).gt(0);
         const wantedKey = indexed ? payoutSortKey(payout, String(current.userId)) : undefined;
         const inStep = current.payoutSortKey === wantedKey && (indexed ? current.payoutIndexPk === PAYOUT_INDEX_PARTITION : current.payoutIndexPk === undefined);

@@ -4,6 +4,7 @@ import { BatchGetCommand, NumberValue, TransactWriteCommand } from '@aws-sdk/lib
 import { contentOf, foldTransactions, groupByUser, zeroSums, type Conflict } from '../core/aggregate';
 import type { Transaction } from '../core/transaction';
 import { payoutSortKey } from './payout-sort-key';
+import { decimalText } from './stored-number';
 import { keys, PAYOUT_INDEX_PARTITION } from './table-schema';
 import type { StoreContext } from './store-context';
 
@@ -201,10 +202,4 @@ function duplicateOf(transaction: Transaction, appliedContent: string | undefine
   result.duplicates += 1;
   const received = contentOf(transaction);
   if (appliedContent !== undefined && appliedContent !== received) result.conflicts.push({ userId: transaction.userId, id: transaction.id, kept: appliedContent, received });
-}
-
-/** A stored DynamoDB number (NumberValue, number or N text) as exact decimal text; absent is 0. */
-function decimalText(value: unknown): string {
-  if (value === undefined || value === null) return '0';
-  return new Big(String((value as { value?: string }).value ?? value)).toFixed();
 }
