@@ -6,7 +6,7 @@ import type { Transaction } from '../core/transaction';
 import { payoutSortKey } from './payout-sort-key';
 import { decimalText } from './stored-number';
 import { keys, PAYOUT_INDEX_PARTITION } from './table-schema';
-import type { StoreContext } from './store-context';
+import { isTransactionCancellation, type StoreContext } from './store-context';
 
 export interface ApplyResult {
   /** Reflected in the aggregates by this page (by this attempt or an earlier, interrupted one). */
@@ -144,7 +144,7 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
         stored.payout = newPayout.toFixed();
         return;
       } catch (error) {
-        if ((error as { name?: string }).name !== 'TransactionCanceledException') throw error;
+        if (!isTransactionCancellation(error)) throw error;
         const reasons = (error as { CancellationReasons?: { Code?: string; Item?: Record<string, { N?: string; S?: string }> }[] }).CancellationReasons ?? [];
         const refused = new Set<number>();
         const aggregateMoved = reasons[0]?.Code === 'ConditionalCheckFailed';

@@ -9,7 +9,7 @@ import type { Window } from '../core/upstream-page';
 import { zeroCounters, type CursorItem, type OperatorActionRecord, type IngestionCounters, type RecentCall, type TickOutcome } from './item-shapes';
 import { decode, encode, loadPendingPage, pendingChunkItems } from './pending-page-store';
 import { keys } from './table-schema';
-import { isConditionalCheckFailure, type StoreContext } from './store-context';
+import { isConditionalCheckFailure, isTransactionCancellation, type StoreContext } from './store-context';
 
 /** A fetched page, validated, stored before it is applied so a retry never calls upstream again. */
 export interface PendingPage extends ReceivedPage {
@@ -56,12 +56,24 @@ export interface CursorStore {
 /** How many recent calls the cursor remembers (a minute holds five). */
 export const RECENT_CALLS = 12;
 
-
-export const watermarkAttributes = (position: IngestionPosition) => ({
+const watermarkAttributes = (position: IngestionPosition) => ({
   watermark: secondIso(position.head),
   verifiedWatermark: secondIso(position.verified),
   reconciledWatermark: secondIso(position.reconciled),
 });
+
+/**
+ * The part of a cursor update that moves the passes (a checkpoint, a rewind, an operator's
+ * action): the next sequence, the position and its three watermarks, conditional on `:sequence`.
+ */
+export function passesUpdate(sequence: number, next: IngestionPosition): { sets: string[]; names: Record<string, string>; values: Record<string, unknown> } {
+  const marks = watermarkAttributes(next);
+  return {
+    sets: ['#sequence = :next', '#watermark = :watermark', '#verifiedWatermark = :verified', '#reconciledWatermark = :reconciled', '#position = :position'],
+    names: { '#sequence': 'sequence', '#watermark': 'watermark', '#verifiedWatermark': 'verifiedWatermark', '#reconciledWatermark': 'reconciledWatermark', '#position': 'position' },
+    values: { ':sequence': sequence, ':next': sequence + 1, ':watermark': marks.watermark, ':verified': marks.verifiedWatermark, ':reconciled': marks.reconciledWatermark, ':position': encode(next) },
+  };
+}
 
 export function createCursorStore({ document, tableName }: StoreContext): CursorStore {
   const Key = keys.cursor();
@@ -130,27 +142,19 @@ export function createCursorStore({ document, tableName }: StoreContext): Cursor
         );
         return true;
       } catch (error) {
-        if ((error as { name?: string }).name === 'TransactionCanceledException') return false;
+        if (isTransactionCancellation(error)) return false;
         throw error;
       }
     },
 
     async checkpoint(sequence, next, { counters, outcome, nowIso, recentCalls }) {
+      const moved = passesUpdate(sequence, next);
       const names: Record<string, string> = {
-        '#sequence': 'sequence', '#watermark': 'watermark', '#verifiedWatermark': 'verifiedWatermark', '#reconciledWatermark': 'reconciledWatermark',
-        '#position': 'position', '#pendingChunks': 'pendingChunks', '#lastError': 'lastError', '#lastTickAt': 'lastTickAt',
+        ...moved.names, '#pendingChunks': 'pendingChunks', '#lastError': 'lastError', '#lastTickAt': 'lastTickAt',
         '#lastOutcome': 'lastOutcome', '#notBefore': 'notBefore', '#recentCalls': 'recentCalls', '#failureStreak': 'failureStreak',
       };
-      const marks = watermarkAttributes(next);
-      const values: Record<string, unknown> = {
-        ':sequence': sequence, ':next': sequence + 1, ':watermark': marks.watermark, ':verified': marks.verifiedWatermark,
-        ':reconciled': marks.reconciledWatermark, ':position': encode(next), ':now': nowIso, ':outcome': outcome, ':recentCalls': recentCalls,
-      };
-      const sets = [
-        '#sequence = :next', '#watermark = :watermark', '#verifiedWatermark = :verified', '#reconciledWatermark = :reconciled',
-        '#position = :position', '#lastTickAt = :now', '#lastOutcome = :outcome', '#recentCalls = :recentCalls',
-        ...counterUpdates(counters, names, values),
-      ];
+      const values: Record<string, unknown> = { ...moved.values, ':now': nowIso, ':outcome': outcome, ':recentCalls': recentCalls };
+      const sets = [...moved.sets, '#lastTickAt = :now', '#lastOutcome = :outcome', '#recentCalls = :recentCalls', ...counterUpdates(counters, names, values)];
       try {
         await document.send(
           new UpdateCommand({

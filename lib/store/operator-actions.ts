@@ -1,12 +1,10 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { epochSecond, rewoundPosition, secondIso } from '../core/ingestion-position';
 import { positionAfterAction, type OperatorAction } from '../core/operator-action';
-import { createCursorStore, watermarkAttributes } from './cursor-store';
-import { encode } from './pending-page-store';
+import { createCursorStore, passesUpdate } from './cursor-store';
 import type { OperatorActionRecord } from './item-shapes';
 import { keys } from './table-schema';
-import { isConditionalCheckFailure, type StoreContext } from './store-context';
+import { isConditionalCheckFailure, isTransactionCancellation, type StoreContext } from './store-context';
 
 export type RewindResult = { rewound: true; from: string; to: string } | { rewound: false; reason: 'no-cursor' | 'pending-page' | 'not-later'; watermark?: string };
 
@@ -40,7 +38,7 @@ export async function actOnJam(store: StoreContext, action: OperatorAction, by: 
     attempts: streak.attempts,
     failure: streak.kind,
   };
-  const marks = watermarkAttributes(next);
+  const moved = passesUpdate(state.sequence, next);
   try {
     await store.document.send(
       new TransactWriteCommand({
@@ -50,18 +48,14 @@ export async function actOnJam(store: StoreContext, action: OperatorAction, by: 
             Update: {
               TableName: store.tableName,
               Key: keys.cursor(),
-              UpdateExpression:
-                'SET #sequence = :next, #position = :position, #watermark = :watermark, #verifiedWatermark = :verified, #reconciledWatermark = :reconciled, ' +
-                '#operatorActions = :actions, #lastOutcome = :outcome REMOVE #failureStreak, #notBefore, #lastError',
+              UpdateExpression: `SET ${[...moved.sets, '#operatorActions = :actions', '#lastOutcome = :outcome'].join(', ')} REMOVE #failureStreak, #notBefore, #lastError`,
               ConditionExpression: '#sequence = :sequence AND attribute_not_exists(#pendingChunks)',
               ExpressionAttributeNames: {
-                '#sequence': 'sequence', '#position': 'position', '#watermark': 'watermark', '#verifiedWatermark': 'verifiedWatermark',
-                '#reconciledWatermark': 'reconciledWatermark', '#operatorActions': 'operatorActions', '#lastOutcome': 'lastOutcome',
+                ...moved.names, '#operatorActions': 'operatorActions', '#lastOutcome': 'lastOutcome',
                 '#failureStreak': 'failureStreak', '#notBefore': 'notBefore', '#lastError': 'lastError', '#pendingChunks': 'pendingChunks',
               },
               ExpressionAttributeValues: {
-                ':sequence': state.sequence, ':next': state.sequence + 1, ':position': encode(next), ':watermark': marks.watermark,
-                ':verified': marks.verifiedWatermark, ':reconciled': marks.reconciledWatermark,
+                ...moved.values,
                 ':actions': [...state.operatorActions, record].slice(-SHOWN_ACTIONS), ':outcome': action === 'skip' ? 'skipped' : 'split',
               },
             },
@@ -70,7 +64,7 @@ export async function actOnJam(store: StoreContext, action: OperatorAction, by: 
       }),
     );
   } catch (error) {
-    if ((error as { name?: string }).name === 'TransactionCanceledException') return { done: false, reason: 'the cursor moved meanwhile (a tick ran): try again' };
+    if (isTransactionCancellation(error)) return { done: false, reason: 'the cursor moved meanwhile (a tick ran): try again' };
     throw error;
   }
   return { done: true, record };
@@ -93,23 +87,16 @@ export async function rewindCursor({ document, tableName }: StoreContext, waterm
     if (state.pending) return { rewound: false, reason: 'pending-page', watermark: from };
     if (state.position.head <= to) return { rewound: false, reason: 'not-later', watermark: from };
     const next = rewoundPosition(state.position, to);
-    const marks = watermarkAttributes(next);
+    const moved = passesUpdate(state.sequence, next);
     try {
       await document.send(
         new UpdateCommand({
           TableName: tableName,
           Key,
-          UpdateExpression:
-            'SET #sequence = :next, #watermark = :watermark, #verifiedWatermark = :verified, #reconciledWatermark = :reconciled, #position = :position, #lastTickAt = :now, #lastOutcome = :outcome REMOVE #notBefore',
+          UpdateExpression: `SET ${[...moved.sets, '#lastTickAt = :now', '#lastOutcome = :outcome'].join(', ')} REMOVE #notBefore`,
           ConditionExpression: '#sequence = :sequence AND attribute_not_exists(#pendingChunks)',
-          ExpressionAttributeNames: {
-            '#sequence': 'sequence', '#watermark': 'watermark', '#verifiedWatermark': 'verifiedWatermark', '#reconciledWatermark': 'reconciledWatermark',
-            '#position': 'position', '#lastTickAt': 'lastTickAt', '#lastOutcome': 'lastOutcome', '#notBefore': 'notBefore', '#pendingChunks': 'pendingChunks',
-          },
-          ExpressionAttributeValues: {
-            ':sequence': state.sequence, ':next': state.sequence + 1, ':watermark': marks.watermark, ':verified': marks.verifiedWatermark, ':reconciled': marks.reconciledWatermark,
-            ':position': encode(next), ':now': nowIso, ':outcome': 'rewound',
-          },
+          ExpressionAttributeNames: { ...moved.names, '#lastTickAt': 'lastTickAt', '#lastOutcome': 'lastOutcome', '#notBefore': 'notBefore', '#pendingChunks': 'pendingChunks' },
+          ExpressionAttributeValues: { ...moved.values, ':now': nowIso, ':outcome': 'rewound' },
         }),
       );
       return { rewound: true, from, to: secondIso(to) };

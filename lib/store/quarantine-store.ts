@@ -3,7 +3,7 @@ import pLimit from 'p-limit';
 import type { Window } from '../core/upstream-page';
 import type { QuarantineItem } from './item-shapes';
 import { keys } from './table-schema';
-import type { StoreContext } from './store-context';
+import { isConditionalCheckFailure, type StoreContext } from './store-context';
 
 export interface QuarantinedRecord {
   index: number;
@@ -53,7 +53,7 @@ export function createQuarantineStore({ document, tableName }: StoreContext): Qu
               );
               return 1;
             } catch (error) {
-              if ((error as Error).name === 'ConditionalCheckFailedException') return 0;
+              if (isConditionalCheckFailure(error)) return 0;
               throw error;
             }
           }),
