@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ingestionDefaults } from '../../lib/ingestion/ingestion-config';
 import { mockKnobNames, mockSettingsFrom } from '../../lib/mock-upstream/mock-settings';
 
 /**
@@ -95,13 +96,13 @@ const configSchema = z.object({
   transactionsApiKeySecretName: optionalText,
   /** Required with a real upstream (the start point is a deliberate choice); MOCK_INGEST_FROM with the mock. */
   ingestFrom: optionalText.pipe(z.iso.datetime({ offset: true }).or(z.iso.date()).optional()),
-  settleLagSeconds: z.coerce.number().int().nonnegative().default(45),
+  settleLagSeconds: z.coerce.number().int().nonnegative().default(ingestionDefaults.settleLagSeconds),
   /** Every second is checked again for late arrivals once it is this old. */
-  lateHorizonSeconds: z.coerce.number().int().positive().default(60),
+  lateHorizonSeconds: z.coerce.number().int().positive().default(ingestionDefaults.lateHorizonSeconds),
   /** The head pass gets a call while its lag is above this. */
-  headLagTargetSeconds: z.coerce.number().int().positive().default(70),
+  headLagTargetSeconds: z.coerce.number().int().positive().default(ingestionDefaults.headLagTargetSeconds),
   /** Spare calls re-read this many past hours in full (0: no reconciliation). */
-  reconcileHours: z.coerce.number().nonnegative().default(24),
+  reconcileHours: z.coerce.number().nonnegative().default(ingestionDefaults.reconcileHours),
   /** Steady-state requests per second the read API's stage accepts before answering 429. */
   apiRateLimit: z.coerce.number().int().positive().default(500),
   apiBurstLimit: z.coerce.number().int().positive().default(1000),

@@ -8,15 +8,18 @@ const TICK_SECONDS = upstreamContract.windowSeconds / upstreamContract.callsPerW
 
 const positiveNumber = (fallback: number) => z.coerce.number().nonnegative().default(fallback);
 
+/** The passes' timing defaults: one definition, read by this schema and by the stack's configuration (infra/stacks/config.ts). */
+export const ingestionDefaults = { settleLagSeconds: 45, lateHorizonSeconds: 60, headLagTargetSeconds: 70, reconcileHours: 24 } as const;
+
 const environmentSchema = z.object({
   TABLE_NAME: z.string().min(1),
   TRANSACTIONS_API_URL: z.url(),
   TRANSACTIONS_API_KEY_SECRET_NAME: z.string().optional().transform((name) => name || undefined),
   INGEST_FROM: z.iso.datetime({ offset: true }).or(z.iso.date()).default('2023-01-01T00:00:00Z'),
-  SETTLE_LAG_SECONDS: positiveNumber(45),
-  LATE_HORIZON_SECONDS: z.coerce.number().positive().default(60),
-  HEAD_LAG_TARGET_SECONDS: z.coerce.number().positive().default(70),
-  RECONCILE_HOURS: positiveNumber(24),
+  SETTLE_LAG_SECONDS: positiveNumber(ingestionDefaults.settleLagSeconds),
+  LATE_HORIZON_SECONDS: z.coerce.number().positive().default(ingestionDefaults.lateHorizonSeconds),
+  HEAD_LAG_TARGET_SECONDS: z.coerce.number().positive().default(ingestionDefaults.headLagTargetSeconds),
+  RECONCILE_HOURS: positiveNumber(ingestionDefaults.reconcileHours),
   UPSTREAM_TIMEOUT_MS: positiveNumber(5000),
   MARKER_TTL_DAYS: positiveNumber(7),
   APPLY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),

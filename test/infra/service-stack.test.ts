@@ -1,3 +1,4 @@
+import { ingestionDefaults } from '../../lib/ingestion/ingestion-config';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -129,10 +130,10 @@ describe('Lambda functions', () => {
       TABLE_NAME: { Ref: tableId },
       TRANSACTIONS_API_URL: { 'Fn::GetAtt': [logicalId(stack.ingestion.mockUpstream!.node.findChild('Api')), 'ApiEndpoint'] },
       INGEST_FROM: MOCK_INGEST_FROM,
-      SETTLE_LAG_SECONDS: String(context.settleLagSeconds),
-      LATE_HORIZON_SECONDS: String(context.lateHorizonSeconds),
-      HEAD_LAG_TARGET_SECONDS: String(context.headLagTargetSeconds),
-      RECONCILE_HOURS: String(context.reconcileHours),
+      SETTLE_LAG_SECONDS: String(context.settleLagSeconds ?? ingestionDefaults.settleLagSeconds),
+      LATE_HORIZON_SECONDS: String(context.lateHorizonSeconds ?? ingestionDefaults.lateHorizonSeconds),
+      HEAD_LAG_TARGET_SECONDS: String(context.headLagTargetSeconds ?? ingestionDefaults.headLagTargetSeconds),
+      RECONCILE_HOURS: String(context.reconcileHours ?? ingestionDefaults.reconcileHours),
       UPSTREAM_TIMEOUT_MS: String(ingestionSchedule.tickBudget.upstreamTimeoutSeconds * 1000),
     });
   });
