@@ -26,16 +26,22 @@ class BadWindowUpstream implements TransactionSource {
   }
 }
 
-test('a window that fails the same way again and again jams with backoff, shows in /status, and an operator skips it with an audit record', async () => {
+/** A table, 100 transactions one a second from t0, an upstream whose window holding badAtMs is bad, and the operator command on them. */
+async function jammedWorld(nowMs: number, reason: string) {
   const table = await createTestTable();
   const store = { document: createDocumentClient(), tableName: table.tableName };
-  const clock = new FakeClock(t0 + 600_000);
+  const clock = new FakeClock(nowMs);
   const records = Array.from({ length: 100 }, (_, i) => upstreamRecord({ id: `t${i}`, userId: `u${i % 3}`, createdAtMs: t0 + i * 1000, type: 'earned', amount: '1' }));
   const upstream = new BadWindowUpstream(new ScriptedUpstream(records, clock.nowMs));
+  const lines: string[] = [];
+  const operator = (action: 'split' | 'skip') => unjamIngestion(['--table', table.tableName, '--action', action, '--by', 'alice', '--reason', reason], clock.nowMs(), (line) => lines.push(line));
+  return { table, store, clock, upstream, lines, operator };
+}
+
+test('a window that fails the same way again and again jams with backoff, shows in /status, and an operator skips it with an audit record', async () => {
+  const { table, store, clock, upstream, lines, operator } = await jammedWorld(t0 + 600_000, 'bad page, ticket OPS-7');
   const config = testConfig(table.tableName);
   const status = () => createReadStore(store).getStatus();
-  const lines: string[] = [];
-  const operator = (action: 'split' | 'skip') => unjamIngestion(['--table', table.tableName, '--action', action, '--by', 'alice', '--reason', 'bad page, ticket OPS-7'], clock.nowMs(), (line) => lines.push(line));
 
   // The first window holds the bad second: it fails JAM_ATTEMPTS times, then ingestion backs off (and keeps retrying).
   const reports = [];
@@ -65,14 +71,8 @@ test('a window that fails the same way again and again jams with backoff, shows 
 }, 120_000);
 
 test('splitting narrows a bad record down to its one second, which alone the head skips; everything else is applied', async () => {
-  const table = await createTestTable();
-  const store = { document: createDocumentClient(), tableName: table.tableName };
-  const clock = new FakeClock(t0 + 200_000);
-  const records = Array.from({ length: 100 }, (_, i) => upstreamRecord({ id: `t${i}`, userId: `u${i % 3}`, createdAtMs: t0 + i * 1000, type: 'earned', amount: '1' }));
-  const upstream = new BadWindowUpstream(new ScriptedUpstream(records, clock.nowMs));
+  const { table, store, clock, upstream, operator } = await jammedWorld(t0 + 200_000, 'narrowing OPS-7');
   const config = testConfig(table.tableName, { RECONCILE_HOURS: '0' });
-  const lines: string[] = [];
-  const operator = (action: 'split' | 'skip') => unjamIngestion(['--table', table.tableName, '--action', action, '--by', 'alice', '--reason', 'narrowing OPS-7'], clock.nowMs(), (line) => lines.push(line));
 
   let actions = 0;
   for (let i = 0; i < 800 && actions < 40; i++) {
