@@ -1,4 +1,4 @@
-import { userIdRule } from '../core/user-id';
+import { userIdDomain } from '../core/accepted-domain';
 import * as z from 'zod/mini';
 import { cacheControl } from '../http/cache-control';
 import { ingestionStatusSchema, payoutListSchema, problemSchema, userAggregateSchema } from './response-schemas';
@@ -97,7 +97,7 @@ function paths(): JsonObject {
             content: { 'application/json': { schema: jsonSchema(userAggregateSchema) } },
           },
           304: { description: 'Not modified: the body the client holds (its ETag / Last-Modified) is still current. No body.', headers: { ETag: etag, 'Last-Modified': lastModified, 'Data-As-Of': dataAsOf } },
-          400: problem(`The userId is not ${userIdRule}.`),
+          400: problem(`The userId is not ${userIdDomain.rule}.`),
           404: problem('No transaction of this user has been aggregated (yet).'),
           429: throttled,
           500: internalError,

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { userIdPattern } from '../core/user-id';
-import { decodePayoutSortKey } from '../store/payout-sort-key';
+import { userIdDomain } from '../core/accepted-domain';
+import { canonicalPayoutSortKey, decodePayoutSortKey } from '../store/payout-sort-key';
 
 /**
  * The opaque `cursor` of GET /aggregatedData/payouts: where the previous page stopped (the last
@@ -15,7 +15,7 @@ import { decodePayoutSortKey } from '../store/payout-sort-key';
  * sorting existed stay valid.
  */
 const CURSOR = /^([A-Za-z0-9_-]{1,240})\.([A-Za-z0-9_-]{12})$/;
-const USER_ID = userIdPattern;
+const USER_ID = userIdDomain.pattern;
 
 /** The query a cursor belongs to. */
 export interface PayoutCursorScope {
@@ -49,5 +49,7 @@ export function decodePayoutCursor(cursor: string, scope: PayoutCursorScope = DE
   const position = Buffer.from(encoded, 'base64url').toString('utf8');
   // Only the canonical encoding of a well-formed position is accepted.
   if (!wellFormed(position, scope) || Buffer.from(position, 'utf8').toString('base64url') !== encoded) return undefined;
-  return timingSafeEqual(Buffer.from(checkTag(position, scope)), Buffer.from(tag)) ? position : undefined;
+  if (!timingSafeEqual(Buffer.from(checkTag(position, scope)), Buffer.from(tag))) return undefined;
+  // A cursor issued before payout keys had 12 fraction digits resumes at the same place in today's keys.
+  return scope.sort === 'userId' ? position : canonicalPayoutSortKey(position);
 }

@@ -1,6 +1,6 @@
 import Big from 'big.js';
 import * as z from 'zod/mini';
-import { userIdPattern, userIdRule } from '../core/user-id';
+import { userIdDomain } from '../core/accepted-domain';
 
 /**
  * The read API's contract as zod schemas, in zod's mini build (the functions import only this
@@ -24,10 +24,10 @@ export const describe = <Schema extends z.ZodMiniType>(schema: Schema, meta: Rec
 export const userIdSchema = /* @__PURE__ */ (() => describe(
   z.string({ error: 'is required' }).check(
     z.minLength(1, 'must not be empty'),
-    z.maxLength(128, 'must be at most 128 characters long'),
-    z.regex(userIdPattern, 'may only contain letters, digits and _ - . @ : +'),
+    z.maxLength(userIdDomain.maxCharacters, `must be at most ${userIdDomain.maxCharacters} characters long`),
+    z.regex(userIdDomain.pattern, userIdDomain.charactersRule),
   ),
-  { description: `The user, as the Transaction API names it: ${userIdRule} (URL-encoded in the path: @ is %40, + is %2B).`, example: '074092' },
+  { description: `The user, as the Transaction API names it: ${userIdDomain.rule} (URL-encoded in the path: @ is %40, + is %2B).`, example: '074092' },
 ))();
 
 export const userAggregateParamsSchema = /* @__PURE__ */ (() => z.object({ userId: userIdSchema }))();

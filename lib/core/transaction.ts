@@ -1,9 +1,8 @@
 import Big from 'big.js';
 import * as z from 'zod';
-import { userIdPattern, userIdRule } from './user-id';
+import { amountDomain, createdAtWithoutOffset, idDomain, transactionTypes, userIdDomain, type TransactionType } from './accepted-domain';
 
-export const transactionTypes = ['earned', 'spent', 'payout', 'paidOut'] as const;
-export type TransactionType = (typeof transactionTypes)[number];
+export { transactionTypes, type TransactionType };
 
 /** A valid upstream transaction. Identity is (userId, id); amount is an exact decimal string. */
 export interface Transaction {
@@ -30,13 +29,10 @@ export class DecimalText {
   constructor(readonly text: string) {}
 }
 
-export { userIdPattern, userIdRule };
-/** DynamoDB numbers keep 38 significant digits: amounts below 1e15 with 12 decimals leave room for any sum. */
-const MAX_AMOUNT = new Big('1e15');
-const MAX_FRACTION_DIGITS = 12;
-/** A marker's sort key is `TX#<id>`: DynamoDB allows 1024 bytes. */
-const MAX_ID_CHARACTERS = 512;
-const MAX_ID_BYTES = 1000;
+const MAX_AMOUNT = new Big(10).pow(amountDomain.integerDigits);
+const MAX_FRACTION_DIGITS = amountDomain.fractionDigits;
+const MAX_ID_CHARACTERS = idDomain.maxCharacters;
+const MAX_ID_BYTES = idDomain.maxBytes;
 
 /**
  * Where being lenient loses nothing, the record is taken as meant (the README's validation table):
@@ -49,7 +45,7 @@ const idText = (field: string) =>
     z.string(`${field} is missing or not a string`),
   );
 const lenientDateTime = z.preprocess(
-  (value) => (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(value) ? `${value.replace(' ', 'T')}Z` : value),
+  (value) => (typeof value === 'string' && createdAtWithoutOffset.test(value) ? `${value.replace(' ', 'T')}Z` : value),
   z.iso.datetime({ offset: true, message: 'createdAt is not an ISO 8601 date-time' }),
 );
 const lenientType = z.preprocess(
@@ -65,7 +61,7 @@ const recordSchema = z.object({
       .max(MAX_ID_CHARACTERS, `id is longer than ${MAX_ID_CHARACTERS} characters`)
       .refine((id) => Buffer.byteLength(id, 'utf8') <= MAX_ID_BYTES, `id is longer than ${MAX_ID_BYTES} bytes`),
   ),
-  userId: idText('userId').pipe(z.string().regex(userIdPattern, `userId is not ${userIdRule}`)),
+  userId: idText('userId').pipe(z.string().regex(userIdDomain.pattern, `userId is not ${userIdDomain.rule}`)),
   createdAt: lenientDateTime,
   type: lenientType,
   amount: z.instanceof(DecimalText, { message: 'amount is missing or not a JSON number' }),
@@ -92,7 +88,7 @@ function exactAmount(text: string): { ok: true; value: string } | { ok: false; r
     return { ok: false, reason: 'amount is not a finite decimal number' };
   }
   if (value.lt(0)) return { ok: false, reason: 'amount is negative' };
-  if (value.gte(MAX_AMOUNT)) return { ok: false, reason: 'amount is too large (1e15 or more)' };
+  if (value.gte(MAX_AMOUNT)) return { ok: false, reason: `amount is too large (1e${amountDomain.integerDigits} or more)` };
   if (!value.eq(value.round(MAX_FRACTION_DIGITS, Big.roundDown))) {
     return { ok: false, reason: `amount has more than ${MAX_FRACTION_DIGITS} decimal places` };
   }

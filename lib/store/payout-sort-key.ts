@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import { sumDomain } from '../core/accepted-domain';
 
 /**
  * The sort key of the payout-amount index (`payoutSortKey`): the user's payout as a fixed-width
@@ -6,12 +7,15 @@ import Big from 'big.js';
  * the payout, and ties in amount are ordered by userId, so every position in the index is unique
  * and paging is stable.
  *
- * Width: 24 integer digits and 8 fraction digits (32 significant digits, within DynamoDB's 38).
- * A transaction amount has at most 8 decimal places and is below 1e15 (lib/core/transaction.ts),
- * so every sum has at most 8 decimal places; 1e24 is a billion times the largest single amount.
+ * Width: the accepted domain's sums (lib/core/accepted-domain.ts): 24 integer and 12 fraction
+ * digits, 36 significant digits. Every accepted amount has at most 12 decimal places and is below
+ * 1e15, so every sum has at most 12 decimal places; 1e24 is a billion times the largest amount.
+ * Keys written with 8 fraction digits (before amounts could have 12) are still decoded, so an old
+ * cursor keeps working; infra/ops/backfill-payout-keys.ts re-encodes such keys in the table.
  */
-export const PAYOUT_INTEGER_DIGITS = 24;
-export const PAYOUT_FRACTION_DIGITS = 8;
+export const PAYOUT_INTEGER_DIGITS = sumDomain.integerDigits;
+export const PAYOUT_FRACTION_DIGITS = sumDomain.fractionDigits;
+const LEGACY_FRACTION_DIGITS = 8;
 const SEPARATOR = '#';
 const LIMIT = new Big(10).pow(PAYOUT_INTEGER_DIGITS);
 
@@ -29,7 +33,7 @@ export function encodePayoutAmount(amount: string | Big): string {
 
 /**
  * The smallest encoded amount at or above `amount`: the lower bound of `minTotalPayout`. A bound
- * with more than 8 decimal places is rounded up (no stored payout lies strictly between).
+ * with more than 12 decimal places is rounded up (no stored payout lies strictly between).
  */
 export function payoutLowerBound(amount: string | Big): string {
   const value = new Big(amount);
@@ -43,8 +47,15 @@ export const payoutSortKey = (amount: string | Big, userId: string): string => `
 /** The amount and userId a sort key was made from (for cursors and checks). */
 export function decodePayoutSortKey(key: string): { amount: string; userId: string } | undefined {
   const at = key.indexOf(SEPARATOR);
-  if (at !== PAYOUT_INTEGER_DIGITS + 1 + PAYOUT_FRACTION_DIGITS) return undefined;
+  const widths = [PAYOUT_FRACTION_DIGITS, LEGACY_FRACTION_DIGITS].map((fraction) => PAYOUT_INTEGER_DIGITS + 1 + fraction);
+  if (!widths.includes(at)) return undefined;
   const amount = key.slice(0, at);
   if (!/^[0-9]+\.[0-9]+$/.test(amount)) return undefined;
   return { amount: new Big(amount).toFixed(), userId: key.slice(at + 1) };
+}
+
+/** The key in today's width (a key of the legacy width re-encoded), or undefined when it is not a sort key. */
+export function canonicalPayoutSortKey(key: string): string | undefined {
+  const decoded = decodePayoutSortKey(key);
+  return decoded && payoutSortKey(decoded.amount, decoded.userId);
 }

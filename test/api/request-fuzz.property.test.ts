@@ -1,4 +1,4 @@
-import { userIdPattern } from '../../lib/core/user-id';
+import { userIdDomain } from '../../lib/core/accepted-domain';
 import fc from 'fast-check';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, NumberValue, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -22,7 +22,7 @@ dynamo.on(QueryCommand).callsFake(({ Limit }: { Limit: number }) => ({
   ...(Limit <= 3 ? { LastEvaluatedKey: { userId: 'u' } } : {}),
 }));
 
-const USER_ID = userIdPattern;
+const USER_ID = userIdDomain.pattern;
 
 /** Every answer: never a 5xx, a documented status and body, and problem+json whenever it is a 4xx. */
 async function expectWithinContract(handler: Handler, path: string, event: APIGatewayProxyEventV2) {
