@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import type { TickOutcome } from '../store/item-shapes';
+import { operatorActions } from '../core/operator-action';
+import { tickOutcomes } from '../store/item-shapes';
 import { describe, MAX_PAGE_SIZE, userIdSchema } from './schemas';
 
 /**
@@ -26,11 +27,6 @@ export const payoutListSchema = describe(
   z.array(describe(z.strictObject({ userId: userIdSchema, totalPayout: money('The user\'s payout (> 0).', 30) }), { id: 'UserPayout' })).check(z.maxLength(MAX_PAGE_SIZE)),
   { id: 'PayoutList', description: 'Users whose payout is above 0, in the requested order (userId by default).' },
 );
-
-const tickOutcomes = ['applied', 'reapplied', 'idle', 'budget-exhausted', 'backing-off', 'rate-limited', 'upstream-error', 'conflict', 'rewound', 'skipped', 'split'] as const satisfies readonly TickOutcome[];
-// Fails to compile when item-shapes.ts gains an outcome this list lacks.
-const everyOutcomeListed: Exclude<TickOutcome, (typeof tickOutcomes)[number]> extends never ? true : never = true;
-void everyOutcomeListed;
 
 const passes = ['head', 'tail', 'reconcile'] as const;
 const count = (description: string) => describe(z.int().check(z.minimum(0)), { description });
@@ -63,26 +59,36 @@ export const ingestionStatusSchema = describe(
           page: z.int().check(z.minimum(1)),
           attempts: describe(z.int().check(z.minimum(1)), { description: 'Failures in a row of this very call.' }),
           since: isoTime(),
-          failure: describe(z.string(), { description: 'The class of failure (not-json, bad-shape, client-error, server-error, timeout, network).', example: 'not-json' }),
+          failure: describe(z.string(), {
+            description:
+              'The class of failure: of the call (not-json, bad-shape, client-error, server-error, timeout, network), of applying its stored page ' +
+              '(`apply-failed: <error class>`), or `pending-page-lost` (the stored page expired before it could be applied).',
+            example: 'not-json',
+          }),
         }),
       ),
-      { description: 'The call that has failed the same way 5 times or more in a row (ingestion retries it with backoff; an operator can split or skip it), or null.' },
+      {
+        description:
+          'The call (or the stored page it fetched) that has failed the same way 5 times or more in a row: ingestion retries it with backoff; ' +
+          'an operator can split, skip or rewind it, or quarantine a pending page\'s unapplied records (infra/ops/README.md). Null otherwise.',
+      },
     ),
     operatorActions: describe(
       z.array(
         z.strictObject({
           at: isoTime(),
           by: z.string(),
-          action: z.enum(['split', 'skip']),
+          action: z.enum(operatorActions),
           reason: z.string(),
           pass: z.enum(passes),
           window: z.strictObject({ start: isoTime(), end: isoTime() }),
           page: z.int().check(z.minimum(1)),
-          attempts: z.int().check(z.minimum(1)),
+          attempts: describe(z.int().check(z.minimum(0)), { description: 'How often the call or page had failed (0: a waiting page that was not failing).' }),
           failure: z.string(),
+          records: z.optional(describe(z.int().check(z.minimum(0)), { description: '`quarantine`: how many unapplied records of the pending page were set aside.' })),
         }),
       ),
-      { description: 'The last operator actions on jammed calls (newest last): who skipped or split what, when and why.' },
+      { description: 'The last operator actions on what was stuck (newest last): who skipped, split or quarantined what, when and why.' },
     ),
     counters: describe(
       z.strictObject({

@@ -8,7 +8,13 @@ export interface JammedCall {
   page: number;
 }
 
-export type OperatorAction = 'split' | 'skip';
+/**
+ * An operator's way past what is stuck: `split` and `skip` move the jammed call's pass;
+ * `quarantine` sets a pending page's unapplied records aside so the page can be checkpointed.
+ */
+export const operatorActions = ['split', 'skip', 'quarantine'] as const;
+export type OperatorAction = (typeof operatorActions)[number];
+export type PassAction = Exclude<OperatorAction, 'quarantine'>;
 
 /**
  * A call's identity across ticks: the same pass asking from the same second for the same page.
@@ -24,7 +30,7 @@ export const callKey = (call: JammedCall): string => `${call.pass}:${call.span.s
  * - skip: the pass moves past the span without reading it. The head's skipped seconds are still
  *   checked by the tail later (their ledger counts are zero, so the check re-reads them).
  */
-export function positionAfterAction(position: IngestionPosition, call: JammedCall, action: OperatorAction): IngestionPosition | { refused: string } {
+export function positionAfterAction(position: IngestionPosition, call: JammedCall, action: PassAction): IngestionPosition | { refused: string } {
   const open = { ...position.open };
   delete open[call.pass];
   if (action === 'split') {

@@ -6,22 +6,29 @@ import type { IngestionSettings } from '../core/ingestion-position';
 /** Seconds between ticks: one call slot per tick (the contract's window over its calls). */
 const TICK_SECONDS = upstreamContract.windowSeconds / upstreamContract.callsPerWindow;
 
-const positiveNumber = (fallback: number) => z.coerce.number().nonnegative().default(fallback);
+/** A setting that may be 0 (the head reading at once, reconciliation off). */
+const nonNegativeNumber = (fallback: number) => z.coerce.number().nonnegative().default(fallback);
+/** A setting where 0 would mean nothing sensible (a timeout, a TTL): refused. */
+const positiveNumber = (fallback: number) => z.coerce.number().positive().default(fallback);
 
-/** The passes' timing defaults: one definition, read by this schema and by the stack's configuration (infra/stacks/config.ts). */
-export const ingestionDefaults = { settleLagSeconds: 45, lateHorizonSeconds: 60, headLagTargetSeconds: 70, reconcileHours: 24 } as const;
+/**
+ * The passes' timing and the markers' lifetime: one definition, read by this schema, by the
+ * stack's configuration (infra/stacks/config.ts) and by the operator commands.
+ */
+export const ingestionDefaults = { settleLagSeconds: 45, lateHorizonSeconds: 60, headLagTargetSeconds: 70, reconcileHours: 24, markerTtlDays: 7 } as const;
 
 const environmentSchema = z.object({
   TABLE_NAME: z.string().min(1),
   TRANSACTIONS_API_URL: z.url(),
   TRANSACTIONS_API_KEY_SECRET_NAME: z.string().optional().transform((name) => name || undefined),
   INGEST_FROM: z.iso.datetime({ offset: true }).or(z.iso.date()).default('2023-01-01T00:00:00Z'),
-  SETTLE_LAG_SECONDS: positiveNumber(ingestionDefaults.settleLagSeconds),
-  LATE_HORIZON_SECONDS: z.coerce.number().positive().default(ingestionDefaults.lateHorizonSeconds),
-  HEAD_LAG_TARGET_SECONDS: z.coerce.number().positive().default(ingestionDefaults.headLagTargetSeconds),
-  RECONCILE_HOURS: positiveNumber(ingestionDefaults.reconcileHours),
+  SETTLE_LAG_SECONDS: nonNegativeNumber(ingestionDefaults.settleLagSeconds),
+  LATE_HORIZON_SECONDS: positiveNumber(ingestionDefaults.lateHorizonSeconds),
+  HEAD_LAG_TARGET_SECONDS: positiveNumber(ingestionDefaults.headLagTargetSeconds),
+  RECONCILE_HOURS: nonNegativeNumber(ingestionDefaults.reconcileHours),
   UPSTREAM_TIMEOUT_MS: positiveNumber(5000),
-  MARKER_TTL_DAYS: positiveNumber(7),
+  // At least two days: the markers must outlive the day's margin that every re-read keeps (markerSafeSeconds).
+  MARKER_TTL_DAYS: z.coerce.number().min(2).default(ingestionDefaults.markerTtlDays),
   APPLY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
   /** Local runtime only: divides the budget window (and the cadence), never data timestamps. */
   TIME_SCALE: z.coerce.number().positive().default(1),
@@ -40,8 +47,11 @@ export interface IngestionConfig {
   maxRetryAfterMs: number;
 }
 
+/** The margin every re-read keeps from the markers' expiry (the tail, reconciliation, a rewind). */
+export const MARKER_MARGIN_SECONDS = 86_400;
+
 /** A day short of the markers' TTL: nothing older is ever re-read (its markers may be gone, it would count twice). */
-export const markerSafeSeconds = (markerTtlDays: number): number => Math.max(0, markerTtlDays - 1) * 86_400;
+export const markerSafeSeconds = (markerTtlDays: number): number => Math.max(0, markerTtlDays * 86_400 - MARKER_MARGIN_SECONDS);
 
 /** Reads and checks the fetch function's environment; a bad value fails loudly at cold start. */
 export function ingestionConfigFrom(environment: NodeJS.ProcessEnv): IngestionConfig {

@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
 import { distinctTransactions, type Conflict } from '../core/aggregate';
 import { planCall } from '../core/call-plan';
-import { isJammed, jamBackoffMs, nextStreak } from '../core/failure-streak';
+import { isJammed, jamBackoffMs, nextStreak, type FailureStreak } from '../core/failure-streak';
 import type { JammedCall } from '../core/operator-action';
 import { epochSecond, initialPosition, secondIso, type IngestionSettings, type Pass } from '../core/ingestion-position';
-import { stringifyLossless } from '../core/lossless-json';
 import { positionAfterPage } from '../core/page-outcome';
 import { validatePage } from '../core/transaction';
 import { contradictoryMeta } from '../core/upstream-page';
@@ -12,11 +10,8 @@ import type { AggregateWriter } from '../store/aggregate-writer';
 import type { CallSlots } from '../store/call-slots';
 import { withCall, type CursorState, type CursorStore, type PendingPage } from '../store/cursor-store';
 import type { TickOutcome } from '../store/item-shapes';
-import type { QuarantineStore } from '../store/quarantine-store';
+import { quarantineEntry, type QuarantineStore } from '../store/quarantine-store';
 import { UpstreamCallError, type TransactionSource } from '../upstream/transaction-api-client';
-
-/** Keeps a page of even 1000 huge malformed records within DynamoDB's limits: an excerpt plus a hash of the whole. */
-const QUARANTINED_RAW_CHARS = 512;
 
 export interface TickDependencies {
   /** Ticks only move forward; rewinds and jams are operators' commands (lib/store/operator-actions.ts). */
@@ -69,22 +64,23 @@ export async function runTick(deps: TickDependencies): Promise<TickReport> {
   const state = (await deps.cursor.load()) ?? (await deps.cursor.create(initialPosition(deps.settings), nowIso()));
   const quiet = (outcome: TickOutcome, error?: string): TickReport => ({ outcome, fetched: 0, applied: 0, duplicates: 0, quarantined: 0, error, ...standing(state, deps.nowMs()) });
 
-  if (state.pending) return applyAndCheckpoint(deps, state, state.pending, 'reapplied');
-
   if (state.notBefore !== undefined && deps.nowMs() < state.notBefore) {
-    await deps.cursor.recordOutcome('backing-off', nowIso());
+    await deps.cursor.recordOutcome(state.sequence, 'backing-off', nowIso());
     return quiet('backing-off');
   }
+  if (state.pendingLost) return stuckPage(deps, state, state.pendingLost, 'pending-lost', 'pending-page-lost', 'the stored page expired before it could be applied', quiet);
+  if (state.pending) return applyOrRecord(deps, state, state.pending, 'reapplied', quiet);
+
   const plan = planCall(state.position, deps.nowMs(), deps.settings);
   if (plan.kind === 'idle') {
-    await deps.cursor.recordOutcome('idle', nowIso());
+    await deps.cursor.recordOutcome(state.sequence, 'idle', nowIso());
     return quiet('idle');
   }
   const slot = await deps.callSlots.claim(deps.holder);
   const window = { start: secondIso(plan.span.start), end: secondIso(plan.span.end) };
   // Claim and send stay together: a claim that aged meanwhile is stamped again, or given up.
   if (!slot.claimed || !(await deps.callSlots.confirm(slot))) {
-    await deps.cursor.recordOutcome('budget-exhausted', nowIso());
+    await deps.cursor.recordOutcome(state.sequence, 'budget-exhausted', nowIso());
     return quiet('budget-exhausted');
   }
   const fetchedAtMs = deps.nowMs();
@@ -107,17 +103,16 @@ export async function runTick(deps: TickDependencies): Promise<TickReport> {
     seconds: page.records.map(createdAtSecond),
     fetched: page.records.length,
     transactions,
-    quarantined: quarantined.map(({ index, reason, raw }) => {
-      const text = stringifyLossless(raw);
-      return { index, reason, raw: text.slice(0, QUARANTINED_RAW_CHARS), rawSha256: createHash('sha256').update(text).digest('hex') };
-    }),
+    quarantined: quarantined.map(({ index, reason, raw }) => quarantineEntry(index, reason, raw)),
     contradiction: contradictoryMeta(page.records.length, plan.page, page.meta),
   };
   if (!(await deps.cursor.savePending(state.sequence, pending))) return quiet('conflict');
-  return applyAndCheckpoint(deps, state, pending, 'applied');
+  return applyOrRecord(deps, state, pending, 'applied', quiet);
 }
 
-async function failedCall(deps: TickDependencies, state: CursorState, call: JammedCall, error: UpstreamCallError, quiet: (outcome: TickOutcome, error?: string) => TickReport): Promise<TickReport> {
+type Quiet = (outcome: TickOutcome, error?: string) => TickReport;
+
+async function failedCall(deps: TickDependencies, state: CursorState, call: JammedCall, error: UpstreamCallError, quiet: Quiet): Promise<TickReport> {
   const outcome: TickOutcome = error.kind === 'rate-limited' ? 'rate-limited' : 'upstream-error';
   const nowIso = new Date(deps.nowMs()).toISOString();
   // A refusal (429) says nothing about the call itself; any other failure of the same call counts towards a jam.
@@ -125,9 +120,9 @@ async function failedCall(deps: TickDependencies, state: CursorState, call: Jamm
   const asked = error.retryAfterMs;
   const capped = asked !== undefined && asked > deps.maxRetryAfterMs;
   const waitMs = error.kind === 'rate-limited' ? Math.min(asked ?? deps.defaultBackoffMs, deps.maxRetryAfterMs) : streak && jamBackoffMs(streak, deps.maxRetryAfterMs / 2, deps.maxRetryAfterMs);
-  const jam = streak && isJammed(streak) && error.kind !== 'rate-limited' ? `; jammed: the same call failed ${streak.attempts} times since ${streak.since} (infra/ops/unjam-ingestion.ts)` : '';
+  const jam = streak && isJammed(streak) && error.kind !== 'rate-limited' ? jamNote(streak) : '';
   const message = `${error.kind}: ${error.message}${capped ? ` (Retry-After ${Math.round(asked / 1000)} s capped to ${Math.round(deps.maxRetryAfterMs / 1000)} s)` : ''}${jam}`;
-  await deps.cursor.recordOutcome(outcome, nowIso, {
+  await deps.cursor.recordOutcome(state.sequence, outcome, nowIso, {
     error: message,
     notBefore: waitMs === undefined ? undefined : deps.nowMs() + waitMs,
     counters: { failedCalls: 1, ...(capped ? { cappedRetryAfter: 1 } : {}) },
@@ -142,11 +137,49 @@ async function failedCall(deps: TickDependencies, state: CursorState, call: Jamm
   };
 }
 
+const jamNote = (streak: FailureStreak): string => `; jammed: the same call failed ${streak.attempts} times since ${streak.since} (infra/ops/unjam-ingestion.ts)`;
+
+/**
+ * A stored page that cannot be applied (or whose chunks are gone) is recorded like a failed
+ * call: its outcome and error, a failure streak on the call it answered (the jam alarm), and
+ * backoff once jammed. The page stays pending; nothing moves; an operator can quarantine, split,
+ * skip or rewind (infra/ops/unjam-ingestion.ts, infra/ops/rewind-ingestion.ts).
+ */
+async function stuckPage(deps: TickDependencies, state: CursorState, call: JammedCall, outcome: TickOutcome, kind: string, detail: string, quiet: Quiet): Promise<TickReport> {
+  const nowIso = new Date(deps.nowMs()).toISOString();
+  const streak = nextStreak(state.failureStreak, call, kind, nowIso);
+  const waitMs = jamBackoffMs(streak, deps.maxRetryAfterMs / 2, deps.maxRetryAfterMs);
+  const message = `${kind}: ${detail}${isJammed(streak) ? jamNote(streak) : ''}`;
+  await deps.cursor.recordOutcome(state.sequence, outcome, nowIso, {
+    error: message,
+    failureStreak: streak,
+    ...(waitMs === undefined ? {} : { notBefore: deps.nowMs() + waitMs }),
+  });
+  return { ...quiet(outcome, message), pass: call.pass, consecutiveFailures: streak.attempts };
+}
+
+async function applyOrRecord(deps: TickDependencies, state: CursorState, pending: PendingPage, outcome: TickOutcome, quiet: Quiet): Promise<TickReport> {
+  try {
+    return await applyAndCheckpoint(deps, state, pending, outcome);
+  } catch (error) {
+    const name = (error as Error | undefined)?.name ?? 'Error';
+    const call = { pass: pending.pass, span: pending.span, page: pending.page };
+    return stuckPage(deps, state, call, 'apply-failed', `apply-failed: ${name}`, (error as Error | undefined)?.message ?? String(error), quiet);
+  }
+}
+
 async function applyAndCheckpoint(deps: TickDependencies, state: CursorState, pending: PendingPage, outcome: TickOutcome): Promise<TickReport> {
   const nowIso = new Date(deps.nowMs()).toISOString();
-  const quarantined = await deps.quarantine.keep(state.sequence, pending.quarantined, pending, nowIso);
+  const malformed = await deps.quarantine.keep(state.sequence, pending.quarantined, pending, nowIso);
   const { distinct, repeated, conflicts: inPage } = distinctTransactions(pending.transactions);
-  const { applied, duplicates, conflicts: withApplied } = await deps.aggregates.apply(state.sequence, distinct);
+  const { applied, duplicates, conflicts: withApplied, refused, operatorQuarantined } = await deps.aggregates.apply(state.sequence, distinct);
+  // Records the store refused for a reason of their own are kept like malformed ones; the rest of the page applied.
+  const refusedKept = await deps.quarantine.keep(
+    state.sequence,
+    refused.map(({ transaction, reason }) => quarantineEntry(pending.transactions.indexOf(transaction), `refused by the store: ${reason}`, transaction)),
+    pending,
+    nowIso,
+  );
   const conflicts = [...inPage, ...withApplied];
   const next = positionAfterPage(state.position, pending, deps.settings);
   const counters = {
@@ -155,13 +188,18 @@ async function applyAndCheckpoint(deps: TickDependencies, state: CursorState, pe
     fetched: pending.fetched,
     applied,
     duplicates: duplicates + repeated,
-    quarantined,
+    quarantined: malformed + refusedKept,
     lateApplied: pending.pass === 'head' ? 0 : applied,
     contradictoryMeta: pending.contradiction ? 1 : 0,
     conflicts: conflicts.length,
   };
   const recentCalls = withCall(state.recentCalls, { atMs: pending.fetchedAtMs, pass: pending.pass, ok: true });
   const moved = await deps.cursor.checkpoint(state.sequence, next, { counters, outcome, nowIso, recentCalls });
+  const notes = [
+    ...(pending.contradiction ? [`contradictory meta: ${pending.contradiction}`] : []),
+    ...(refused.length > 0 ? [`${refused.length} record(s) refused by the store and quarantined: ${refused[0]!.reason}`] : []),
+    ...(operatorQuarantined > 0 ? [`${operatorQuarantined} record(s) quarantined by an operator`] : []),
+  ];
   return {
     outcome: moved ? outcome : 'conflict',
     pass: pending.pass,
@@ -172,7 +210,7 @@ async function applyAndCheckpoint(deps: TickDependencies, state: CursorState, pe
     ...(conflicts.length > 0 ? { conflicts } : {}),
     ...standing(moved ? { position: next } : state, deps.nowMs()),
     window: { ...pending.window, page: pending.page },
-    ...(pending.contradiction ? { error: `contradictory meta: ${pending.contradiction}` } : {}),
+    ...(notes.length > 0 ? { error: notes.join('; ') } : {}),
   };
 }
 

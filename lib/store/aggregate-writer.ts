@@ -7,6 +7,7 @@ import { payoutSortKey } from './payout-sort-key';
 import { decimalText } from './stored-number';
 import { keys, PAYOUT_INDEX_PARTITION } from './table-schema';
 import { isTransactionCancellation, type StoreContext } from './store-context';
+import { isRecordRefusal, RecordRefusedError } from './write-failure';
 
 export interface ApplyResult {
   /** Reflected in the aggregates by this page (by this attempt or an earlier, interrupted one). */
@@ -15,7 +16,20 @@ export interface ApplyResult {
   duplicates: number;
   /** Duplicates whose content differs from what was applied first (kept: the first). */
   conflicts: Conflict[];
+  /** Refused for a reason of their own (the store cannot hold them): to quarantine; the rest of the page applied. */
+  refused: RefusedTransaction[];
+  /** Quarantined by an operator while their page was pending (infra/ops/unjam-ingestion.ts): never applied. */
+  operatorQuarantined: number;
 }
+
+export interface RefusedTransaction {
+  transaction: Transaction;
+  /** The store's reason: the error's class and message. */
+  reason: string;
+}
+
+/** A marker's `seq` when an operator quarantined its transaction instead of applying it (lib/store/operator-actions.ts). */
+export const OPERATOR_QUARANTINE_SEQUENCE = -1;
 
 export interface AggregateWriter {
   /** Applies distinct transactions of the page numbered `sequence`, each exactly once. */
@@ -145,7 +159,9 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
         return;
       } catch (error) {
         if (!isTransactionCancellation(error)) throw error;
-        const reasons = (error as { CancellationReasons?: { Code?: string; Item?: Record<string, { N?: string; S?: string }> }[] }).CancellationReasons ?? [];
+        const reasons = (error as { CancellationReasons?: { Code?: string; Message?: string; Item?: Record<string, { N?: string; S?: string }> }[] }).CancellationReasons ?? [];
+        const invalid = reasons.find((reason) => reason.Code === 'ValidationError');
+        if (invalid) throw new RecordRefusedError(`ValidationError: ${invalid.Message ?? 'the table refused an item'}`);
         const refused = new Set<number>();
         const aggregateMoved = reasons[0]?.Code === 'ConditionalCheckFailed';
         // The aggregate is not what was read (a stale read, another tick): start again from what is stored.
@@ -153,8 +169,7 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
         reasons.forEach((reason, index) => {
           if (index === 0 || reason.Code !== 'ConditionalCheckFailed') return;
           refused.add(index - 1);
-          if (Number(reason.Item?.seq?.N) === sequence) result.applied += 1;
-          else duplicateOf(pending[index - 1]!, reason.Item?.content?.S, result);
+          countKnown(pending[index - 1]!, { seq: Number(reason.Item?.seq?.N), content: reason.Item?.content?.S }, sequence, result);
         });
         if (refused.size > 0 || aggregateMoved) {
           pending = pending.filter((_, index) => !refused.has(index));
@@ -166,17 +181,34 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
     }
   };
 
+  /**
+   * A chunk the store refuses for a reason of its own is retried one transaction at a time, so
+   * only the transactions refused on their own are set aside (to quarantine); transient errors
+   * (throttling, 5xx, network) propagate: the page stays pending and a later tick applies it.
+   */
+  const applyChunk = async (sequence: number, userId: string, chunk: Transaction[], result: ApplyResult, stored: { payout: string | undefined }): Promise<void> => {
+    try {
+      await transactChunk(sequence, userId, chunk, result, stored);
+    } catch (error) {
+      if (!isRecordRefusal(error)) throw error;
+      if (chunk.length === 1) {
+        result.refused.push({ transaction: chunk[0]!, reason: refusalReason(error) });
+        return;
+      }
+      for (const transaction of chunk) await applyChunk(sequence, userId, [transaction], result, stored);
+    }
+  };
+
   return {
     async apply(sequence, transactions) {
-      const result: ApplyResult = { applied: 0, duplicates: 0, conflicts: [] };
+      const result: ApplyResult = { applied: 0, duplicates: 0, conflicts: [], refused: [], operatorQuarantined: 0 };
       const markers = await knownMarkers(transactions);
       const candidates: Transaction[] = [];
       for (const transaction of transactions) {
         const { pk, sk } = keys.marker(transaction.userId, transaction.id);
         const marker = markers.get(`${pk}|${sk}`);
         if (marker === undefined) candidates.push(transaction);
-        else if (marker.seq === sequence) result.applied += 1;
-        else duplicateOf(transaction, marker.content, result);
+        else countKnown(transaction, marker, sequence, result);
       }
       const limit = pLimit(options.concurrency);
       const byUser = groupByUser(candidates);
@@ -186,14 +218,27 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
           limit(async () => {
             const stored = { payout: payouts.get(userId) };
             for (let offset = 0; offset < list.length; offset += MARKERS_PER_TRANSACTION) {
-              await transactChunk(sequence, userId, list.slice(offset, offset + MARKERS_PER_TRANSACTION), result, stored);
+              await applyChunk(sequence, userId, list.slice(offset, offset + MARKERS_PER_TRANSACTION), result, stored);
             }
           }),
         ),
       );
+      // Every record refused alike is the store's or the code's fault, not the records': the page fails (and is retried, then jams).
+      if (result.refused.length > 1 && result.refused.length === candidates.length && new Set(result.refused.map((refused) => refused.reason)).size === 1) {
+        throw new Error(`every new transaction of the page was refused (${result.refused[0]!.reason}): not a record's own fault`);
+      }
       return result;
     },
   };
+}
+
+const refusalReason = (error: unknown): string => `${(error as Error).name}: ${(error as Error).message}`;
+
+/** A transaction whose marker exists: applied by this page earlier, quarantined by an operator, or a duplicate. */
+function countKnown(transaction: Transaction, marker: { seq: number; content?: string }, sequence: number, result: ApplyResult): void {
+  if (marker.seq === sequence) result.applied += 1;
+  else if (marker.seq === OPERATOR_QUARANTINE_SEQUENCE) result.operatorQuarantined += 1;
+  else duplicateOf(transaction, marker.content, result);
 }
 
 

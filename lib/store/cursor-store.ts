@@ -4,10 +4,11 @@ import { epochSecond, secondIso, type IngestionPosition } from '../core/ingestio
 import type { ReceivedPage } from '../core/page-outcome';
 import type { Transaction } from '../core/transaction';
 import type { FailureStreak } from '../core/failure-streak';
+import type { JammedCall } from '../core/operator-action';
 import { upstreamContract } from '../core/upstream-contract';
 import type { Window } from '../core/upstream-page';
 import { zeroCounters, type CursorItem, type OperatorActionRecord, type IngestionCounters, type RecentCall, type TickOutcome } from './item-shapes';
-import { decode, encode, loadPendingPage, pendingChunkItems } from './pending-page-store';
+import { decode, discardPendingPage, encode, loadPendingPage, pendingChunkItems } from './pending-page-store';
 import { keys } from './table-schema';
 import { isConditionalCheckFailure, isTransactionCancellation, type StoreContext } from './store-context';
 
@@ -26,6 +27,8 @@ export interface CursorState {
   sequence: number;
   position: IngestionPosition;
   pending?: PendingPage;
+  /** A page was stored to be applied but its chunks are gone (expired after a long jam): the call it answered. */
+  pendingLost?: JammedCall;
   notBefore?: number;
   recentCalls: RecentCall[];
   failureStreak?: FailureStreak;
@@ -47,10 +50,22 @@ export interface CursorStore {
   create(position: IngestionPosition, nowIso: string): Promise<CursorState>;
   /** False when another tick moved the cursor or stored a page first. */
   savePending(sequence: number, pending: PendingPage): Promise<boolean>;
-  /** Moves the passes past the applied page, atomically with its counters. False on a lost race. */
+  /** Moves the passes past the applied page, atomically with its counters, then deletes the page's chunks. False on a lost race. */
   checkpoint(sequence: number, next: IngestionPosition, checkpoint: Checkpoint): Promise<boolean>;
-  /** Records a tick that moved nothing (idle, budget, failed call). */
-  recordOutcome(outcome: TickOutcome, nowIso: string, details?: { error?: string; notBefore?: number; counters?: CounterDelta; recentCalls?: RecentCall[]; failureStreak?: FailureStreak }): Promise<void>;
+  /**
+   * Records a tick that moved nothing (idle, budget, failed call or apply), only while the cursor
+   * is still at `sequence`: a failing tick never restores the streak, backoff or recent calls
+   * that a concurrent checkpoint just replaced. False when the cursor had moved.
+   */
+  recordOutcome(sequence: number, outcome: TickOutcome, nowIso: string, details?: OutcomeDetails): Promise<boolean>;
+}
+
+export interface OutcomeDetails {
+  error?: string;
+  notBefore?: number;
+  counters?: CounterDelta;
+  recentCalls?: RecentCall[];
+  failureStreak?: FailureStreak;
 }
 
 /** How many recent calls the cursor remembers (a minute holds five). */
@@ -84,10 +99,13 @@ export function createCursorStore({ document, tableName }: StoreContext): Cursor
     const item = Item as CursorItem;
     const sequence = Number(item.sequence);
     const chunks = Number(item.pendingChunks ?? 0);
+    const position = item.position ? decode<IngestionPosition>(item.position) : positionFromWatermark(item.watermark);
+    const pending = chunks > 0 ? await loadPendingPage({ document, tableName }, sequence, chunks) : undefined;
     return {
       sequence,
-      position: item.position ? decode<IngestionPosition>(item.position) : positionFromWatermark(item.watermark),
-      pending: chunks > 0 ? await loadPendingPage({ document, tableName }, sequence, chunks) : undefined,
+      position,
+      pending,
+      ...(chunks > 0 && !pending ? { pendingLost: pendingCallOf(item, position) } : {}),
       notBefore: item.notBefore === undefined ? undefined : Number(item.notBefore),
       recentCalls: (item.recentCalls ?? []).map((call) => ({ atMs: Number(call.atMs), pass: call.pass, ok: Boolean(call.ok) })),
       ...(item.failureStreak ? { failureStreak: { ...item.failureStreak, attempts: Number(item.failureStreak.attempts), page: Number(item.failureStreak.page), span: { start: Number(item.failureStreak.span.start), end: Number(item.failureStreak.span.end) } } } : {}),
@@ -131,10 +149,10 @@ export function createCursorStore({ document, tableName }: StoreContext): Cursor
                 Update: {
                   TableName: tableName,
                   Key,
-                  UpdateExpression: 'SET #pendingChunks = :chunks',
+                  UpdateExpression: 'SET #pendingChunks = :chunks, #pendingCall = :call',
                   ConditionExpression: '#sequence = :sequence AND attribute_not_exists(#pendingChunks)',
-                  ExpressionAttributeNames: { '#pendingChunks': 'pendingChunks', '#sequence': 'sequence' },
-                  ExpressionAttributeValues: { ':chunks': chunks.length, ':sequence': sequence },
+                  ExpressionAttributeNames: { '#pendingChunks': 'pendingChunks', '#pendingCall': 'pendingCall', '#sequence': 'sequence' },
+                  ExpressionAttributeValues: { ':chunks': chunks.length, ':sequence': sequence, ':call': { pass: pending.pass, span: pending.span, page: pending.page } },
                 },
               },
             ],
@@ -151,7 +169,7 @@ export function createCursorStore({ document, tableName }: StoreContext): Cursor
       const moved = passesUpdate(sequence, next);
       const names: Record<string, string> = {
         ...moved.names, '#pendingChunks': 'pendingChunks', '#lastError': 'lastError', '#lastTickAt': 'lastTickAt',
-        '#lastOutcome': 'lastOutcome', '#notBefore': 'notBefore', '#recentCalls': 'recentCalls', '#failureStreak': 'failureStreak',
+        '#lastOutcome': 'lastOutcome', '#notBefore': 'notBefore', '#recentCalls': 'recentCalls', '#failureStreak': 'failureStreak', '#pendingCall': 'pendingCall',
       };
       const values: Record<string, unknown> = { ...moved.values, ':now': nowIso, ':outcome': outcome, ':recentCalls': recentCalls };
       const sets = [...moved.sets, '#lastTickAt = :now', '#lastOutcome = :outcome', '#recentCalls = :recentCalls', ...counterUpdates(counters, names, values)];
@@ -160,22 +178,23 @@ export function createCursorStore({ document, tableName }: StoreContext): Cursor
           new UpdateCommand({
             TableName: tableName,
             Key,
-            UpdateExpression: `SET ${sets.join(', ')} REMOVE #pendingChunks, #lastError, #notBefore, #failureStreak`,
+            UpdateExpression: `SET ${sets.join(', ')} REMOVE #pendingChunks, #pendingCall, #lastError, #notBefore, #failureStreak`,
             ConditionExpression: '#sequence = :sequence',
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
           }),
         );
-        return true;
       } catch (error) {
         if (isConditionalCheckFailure(error)) return false;
         throw error;
       }
+      await discardPendingPage({ document, tableName }, sequence);
+      return true;
     },
 
-    async recordOutcome(outcome, nowIso, details = {}) {
-      const names: Record<string, string> = { '#lastTickAt': 'lastTickAt', '#lastOutcome': 'lastOutcome' };
-      const values: Record<string, unknown> = { ':now': nowIso, ':outcome': outcome };
+    async recordOutcome(sequence, outcome, nowIso, details = {}) {
+      const names: Record<string, string> = { '#lastTickAt': 'lastTickAt', '#lastOutcome': 'lastOutcome', '#sequence': 'sequence' };
+      const values: Record<string, unknown> = { ':now': nowIso, ':outcome': outcome, ':sequence': sequence };
       const sets = ['#lastTickAt = :now', '#lastOutcome = :outcome'];
       if (details.error !== undefined) {
         names['#lastError'] = 'lastError';
@@ -198,16 +217,22 @@ export function createCursorStore({ document, tableName }: StoreContext): Cursor
         sets.push('#failureStreak = :failureStreak');
       }
       if (details.counters) sets.push(...counterUpdates(details.counters, names, values));
-      await document.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key,
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
+      try {
+        await document.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key,
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: '#sequence = :sequence',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) return false;
+        throw error;
+      }
     },
   };
 }
@@ -216,6 +241,13 @@ export function createCursorStore({ document, tableName }: StoreContext): Cursor
 function positionFromWatermark(watermark: string): IngestionPosition {
   const second = epochSecond(Date.parse(watermark));
   return { head: second, verified: second, reconciled: second, open: {}, ledger: emptyLedger(second + 1), density: 0, probeItems: upstreamContract.pageSize };
+}
+
+/** The call a pending page answered; a page stored before the cursor named it is taken as the head's next second. */
+function pendingCallOf(item: CursorItem, position: IngestionPosition): JammedCall {
+  const call = item.pendingCall;
+  if (!call) return { pass: 'head', span: { start: position.head + 1, end: position.head + 1 }, page: 1 };
+  return { pass: call.pass, span: { start: Number(call.span.start), end: Number(call.span.end) }, page: Number(call.page) };
 }
 
 /** Keeps the newest RECENT_CALLS calls. */

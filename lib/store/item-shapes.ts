@@ -53,18 +53,24 @@ export const zeroCounters = (): IngestionCounters => ({
   headCalls: 0, tailCalls: 0, reconcileCalls: 0, lateApplied: 0, contradictoryMeta: 0, cappedRetryAfter: 0, conflicts: 0,
 });
 
-export type TickOutcome =
-  | 'applied' // a page was applied and the cursor moved
-  | 'reapplied' // a stored page was applied again after a crash, without calling upstream
-  | 'idle' // nothing to ask for yet (head within its target lag, nothing old enough to check)
-  | 'budget-exhausted' // no call slot free in the last 60 s
-  | 'backing-off' // honouring Retry-After
-  | 'rate-limited' // upstream said 429
-  | 'upstream-error' // 5xx, timeout, non-JSON or wrong shape
-  | 'conflict' // another tick moved the cursor first
-  | 'rewound' // an operator moved the watermark back (replay)
-  | 'skipped' // an operator skipped a jammed call's span
-  | 'split'; // an operator split a jammed call's span
+/** What a tick (or an operator's action) did last, as /status shows it. */
+export const tickOutcomes = [
+  'applied', // a page was applied and the cursor moved
+  'reapplied', // a stored page was applied again after a crash, without calling upstream
+  'idle', // nothing to ask for yet (head within its target lag, nothing old enough to check)
+  'budget-exhausted', // no call slot free in the last 60 s
+  'backing-off', // honouring Retry-After
+  'rate-limited', // upstream said 429
+  'upstream-error', // 5xx, timeout, non-JSON or wrong shape
+  'conflict', // another tick moved the cursor first
+  'apply-failed', // a fetched page could not be applied (it stays pending and is retried; see lastError)
+  'pending-lost', // a pending page's stored chunks are gone (expired during a long jam): skip, split or rewind it
+  'rewound', // an operator moved the watermark back (replay)
+  'skipped', // an operator skipped a jammed call's span
+  'split', // an operator split a jammed call's span
+  'quarantined', // an operator quarantined a pending page's unapplied records
+] as const;
+export type TickOutcome = (typeof tickOutcomes)[number];
 
 /** One upstream call, for the calls-per-pass figures of /status. */
 export interface RecentCall {
@@ -89,6 +95,8 @@ export interface CursorItem {
   position?: Uint8Array;
   /** Number of PENDING#<sequence>#<n> items holding a fetched page not yet fully applied. */
   pendingChunks?: number;
+  /** The call that pending page answered (so a page whose chunks are gone can still be named, skipped or split). */
+  pendingCall?: { pass: Pass; span: { start: number; end: number }; page: number };
   /** Epoch ms before which no upstream call is made (Retry-After). */
   notBefore?: number;
   lastTickAt?: string;
@@ -113,9 +121,11 @@ export interface OperatorActionRecord {
   pass: Pass;
   window: { start: string; end: string };
   page: number;
-  /** How often the call had failed. */
+  /** How often the call had failed (0: a pending page that was not failing). */
   attempts: number;
   failure: string;
+  /** `quarantine`: how many unapplied records were set aside. */
+  records?: number;
 }
 
 /** INGESTION / PENDING#<sequence>#<chunk>: a slice of gzip(JSON) of a fetched page. */

@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { epochSecond } from '../core/ingestion-position';
 import type { PendingPage } from './cursor-store';
 import type { PendingChunkItem } from './item-shapes';
@@ -8,7 +8,12 @@ import type { StoreContext } from './store-context';
 
 /** A chunk stays well under DynamoDB's 400 KB item limit; a transaction holds 100 items and 4 MB. */
 const CHUNK_BYTES = 300_000;
-const PENDING_TTL_SECONDS = 2 * 86_400;
+/**
+ * Chunks are deleted after their page's checkpoint; the TTL only removes what a crash between the
+ * checkpoint and the delete left behind. It is long enough that a jam left over a long weekend
+ * keeps its page (a page that outlives it anyway is a `pending-lost` jam, never an exception).
+ */
+const PENDING_TTL_SECONDS = 14 * 86_400;
 
 export const encode = (value: unknown): Uint8Array => gzipSync(JSON.stringify(value));
 export const decode = <T>(bytes: Uint8Array): T => JSON.parse(gunzipSync(bytes).toString('utf8')) as T;
@@ -27,11 +32,11 @@ export function pendingChunkItems(sequence: number, pending: PendingPage): Pendi
   return chunks;
 }
 
-/** Reads the page of `sequence` back from its chunks (strongly consistent); fails loudly when one is missing. */
-export async function loadPendingPage({ document, tableName }: StoreContext, sequence: number, chunks: number): Promise<PendingPage> {
+/** The chunk items of the page of `sequence`, in order (strongly consistent). */
+async function chunkItems({ document, tableName }: StoreContext, sequence: number, projection?: string): Promise<PendingChunkItem[]> {
   const first = keys.pendingChunk(sequence, 0);
   const prefix = first.sk.slice(0, -3);
-  const parts: Uint8Array[] = [];
+  const items: PendingChunkItem[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await document.send(
@@ -39,13 +44,33 @@ export async function loadPendingPage({ document, tableName }: StoreContext, seq
         TableName: tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': first.pk, ':prefix': prefix },
+        ...(projection ? { ProjectionExpression: projection } : {}),
         ConsistentRead: true,
         ExclusiveStartKey,
       }),
     );
-    for (const item of (page.Items ?? []) as PendingChunkItem[]) parts.push(item.data);
+    items.push(...((page.Items ?? []) as PendingChunkItem[]));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
-  if (parts.length !== chunks) throw new Error(`pending page ${sequence}: ${parts.length} of ${chunks} chunks found`);
-  return decode<PendingPage>(Buffer.concat(parts));
+  return items;
+}
+
+/** Reads the page of `sequence` back from its chunks; undefined when any of them is gone (expired). */
+export async function loadPendingPage(store: StoreContext, sequence: number, chunks: number): Promise<PendingPage | undefined> {
+  const items = await chunkItems(store, sequence);
+  if (items.length !== chunks) return undefined;
+  return decode<PendingPage>(Buffer.concat(items.map((item) => item.data)));
+}
+
+/**
+ * Deletes the chunks of the page of `sequence` once the cursor no longer names it (checkpointed,
+ * skipped, split or rewound). Best effort: what a crash leaves behind expires by TTL.
+ */
+export async function discardPendingPage(store: StoreContext, sequence: number): Promise<void> {
+  try {
+    const items = await chunkItems(store, sequence, 'pk, sk');
+    await Promise.all(items.map(({ pk, sk }) => store.document.send(new DeleteCommand({ TableName: store.tableName, Key: { pk, sk } }))));
+  } catch {
+    // The cursor has already moved past the page: leftover chunks are harmless and expire.
+  }
 }

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { stringifyLossless } from '../core/lossless-json';
 import pLimit from 'p-limit';
 import type { Window } from '../core/upstream-page';
 import type { QuarantineItem } from './item-shapes';
@@ -22,6 +24,15 @@ export interface QuarantineStore {
 }
 
 const PARALLEL_PUTS = 8;
+
+/** Keeps a page of even 1000 huge malformed records within DynamoDB's limits: an excerpt plus a hash of the whole. */
+const QUARANTINED_RAW_CHARS = 512;
+
+/** A record as the quarantine keeps it: an excerpt of its JSON plus the hash of all of it. */
+export function quarantineEntry(index: number, reason: string, raw: unknown): QuarantinedRecord {
+  const text = stringifyLossless(raw);
+  return { index, reason, raw: text.slice(0, QUARANTINED_RAW_CHARS), rawSha256: createHash('sha256').update(text).digest('hex') };
+}
 
 export function createQuarantineStore({ document, tableName }: StoreContext): QuarantineStore {
   const limit = pLimit(PARALLEL_PUTS);

@@ -112,7 +112,7 @@ test('a page whose records are all malformed is quarantined and the cursor still
   await w.table.drop();
 });
 
-test('a stored page is applied again after a crash without calling the upstream again', async () => {
+test('a stored page whose apply failed is recorded (apply-failed, a streak), kept, and applied again without calling the upstream again', async () => {
   const w = await world([earned('a', 'u1', 0, '1.2'), earned('b', 'u1', 1, '0.01')]);
   const crashing = { ...w.store, document: new Proxy(w.store.document, {
     get(target, property, receiver) {
@@ -125,11 +125,15 @@ test('a stored page is applied again after a crash without calling the upstream 
       };
     },
   }) };
-  await expect(tick(w.config, crashing, w.upstream, w.clock)).rejects.toThrow('Lambda died');
-  expect((await storedCursor(w.store)).pendingChunks).toBeDefined();
+  expect(await tick(w.config, crashing, w.upstream, w.clock)).toMatchObject({ outcome: 'apply-failed', consecutiveFailures: 1, error: 'apply-failed: Error: Lambda died' });
+  const failed = await storedCursor(w.store);
+  expect(failed).toMatchObject({ lastOutcome: 'apply-failed', lastError: 'apply-failed: Error: Lambda died', sequence: 0 });
+  expect(failed.pendingChunks).toBeDefined();
+  expect(failed.failureStreak).toMatchObject({ pass: 'head', attempts: 1, kind: 'apply-failed: Error' });
   w.clock.advance(12_000);
   const report = await tick(w.config, w.store, w.upstream, w.clock);
-  expect(report).toMatchObject({ outcome: 'reapplied', applied: 2 });
+  expect(report).toMatchObject({ outcome: 'reapplied', applied: 2, consecutiveFailures: 0 });
+  expect((await storedCursor(w.store)).failureStreak).toBeUndefined();
   expect(w.upstream.calls).toHaveLength(1);
   expect((await storedAggregates(w.store)).get('u1')?.earned).toBe('1.21');
   await w.table.drop();

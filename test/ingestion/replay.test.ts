@@ -5,7 +5,7 @@ import { createDocumentClient } from '../../lib/store/dynamo-client';
 import { rewindIngestion } from '../../infra/ops/rewind-ingestion';
 import { createTestTable } from '../support/dynamodb-table';
 import { FakeClock } from '../support/fake-clock';
-import { normalised, storedAggregates, storedCursor, testConfig, tick } from '../support/ingestion-harness';
+import { normalised, pendingChunkCount, storedAggregates, storedCursor, testConfig, tick } from '../support/ingestion-harness';
 import { ScriptedUpstream, upstreamRecord, type UpstreamRecord } from '../support/scripted-upstream';
 
 const start = Date.parse('2024-06-01T11:00:00Z');
@@ -55,7 +55,7 @@ test('a transaction the upstream added after the tail had checked its second is 
   await table.drop();
 });
 
-test('a rewind is refused when it could count twice or would lose a fetched page, and moves nothing', async () => {
+test('a rewind is refused when it could count twice, and a rewind over a waiting page drops the page (and its chunks) so the replay reads it again', async () => {
   const { table, store, clock, tickUntilIdle, rewind } = await setUp([record('a', start + 1000)]);
   expect(await rewind('--to', new Date(start).toISOString())).toBe(1); // no cursor yet
   await tickUntilIdle();
@@ -78,10 +78,14 @@ test('a rewind is refused when it could count twice or would lose a fetched page
   const second = Date.parse(settled.watermark) / 1000;
   const pending = { pass: 'head' as const, span: { start: second, end: second }, window: { start: settled.watermark, end: settled.watermark }, page: 1, fetchedAtMs: clock.nowMs(), seconds: [], meta: { itemCount: 0, itemsPerPage: 1000, totalPages: 0, currentPage: 1 }, fetched: 0, transactions: [], quarantined: [] };
   expect(await cursor.savePending(state.sequence, pending)).toBe(true);
-  expect(await run(new Date(start).toISOString())).toBe(1);
-  expect(lines.at(-1)).toMatch(/page is waiting/);
-
   const unchanged = await storedCursor(store);
   expect(unchanged).toMatchObject({ watermark: settled.watermark, sequence: settled.sequence });
+
+  expect(await run(new Date(start).toISOString())).toBe(0);
+  expect(lines.at(-1)).toMatch(/was dropped and will be read again/);
+  const rewound = await storedCursor(store);
+  expect(rewound).toMatchObject({ watermark: new Date(start).toISOString(), sequence: settled.sequence + 1, lastOutcome: 'rewound' });
+  expect(rewound.pendingChunks).toBeUndefined();
+  expect(await pendingChunkCount(store)).toBe(0);
   await table.drop();
 });

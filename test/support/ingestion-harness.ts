@@ -1,6 +1,6 @@
 import Big from 'big.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { AggregateSums } from '../../lib/core/aggregate';
 import { ingestionConfigFrom, type IngestionConfig } from '../../lib/ingestion/ingestion-config';
 import { runTick, type TickReport } from '../../lib/ingestion/run-tick';
@@ -54,3 +54,11 @@ export async function storedCursor(store: StoreContext): Promise<CursorItem> {
 
 export const normalised = (sums: Map<string, AggregateSums>): Record<string, AggregateSums> =>
   Object.fromEntries([...sums].sort(([a], [b]) => a.localeCompare(b)).map(([user, s]) => [user, { earned: new Big(s.earned).toFixed(), spent: new Big(s.spent).toFixed(), payout: new Big(s.payout).toFixed(), paidOut: new Big(s.paidOut).toFixed() }]));
+
+/** How many PENDING# chunk items the table holds (a checkpointed, skipped or rewound page leaves none). */
+export async function pendingChunkCount(store: StoreContext): Promise<number> {
+  const page = await store.document.send(
+    new QueryCommand({ TableName: store.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': 'INGESTION', ':prefix': 'PENDING#' }, ConsistentRead: true }),
+  );
+  return page.Items?.length ?? 0;
+}

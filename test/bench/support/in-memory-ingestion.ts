@@ -42,12 +42,14 @@ export function inMemoryCursor(): CursorStore & { counters: IngestionCounters } 
       addCounters(state.counters, counters);
       return true;
     },
-    async recordOutcome(_outcome, _nowIso, details = {}) {
+    async recordOutcome(sequence, _outcome, _nowIso, details = {}) {
       if (!state) throw new Error('no cursor');
+      if (state.sequence !== sequence) return false;
       if (details.notBefore !== undefined) state.notBefore = details.notBefore;
       if (details.recentCalls) state.recentCalls = details.recentCalls;
       if (details.failureStreak) state.failureStreak = details.failureStreak;
       if (details.counters) addCounters(state.counters, details.counters);
+      return true;
     },
   };
 }
@@ -96,7 +98,7 @@ export function countingWriter(): AggregateWriter & { distinct(): number; distin
         createdAt.push(Date.parse(transaction.createdAt));
         applied++;
       }
-      return { applied, duplicates: transactions.length - applied, conflicts: [] };
+      return { applied, duplicates: transactions.length - applied, conflicts: [], refused: [], operatorQuarantined: 0 };
     },
   };
 }
