@@ -3,6 +3,7 @@ import type { TickReport } from '../../lib/ingestion/run-tick';
 import type { TransactionDataset } from '../../lib/mock-upstream/dataset';
 import { contractLimit, generatedMockUpstream, mockSettingsFrom, mockSummary, type MockSettings } from '../../lib/mock-upstream/mock-settings';
 import { createMockTransactionApi } from '../../lib/mock-upstream/transaction-api';
+import { sharedDocumentClient } from '../../lib/store/dynamo-client';
 import { ingestionSchedule } from '../definitions/schedule';
 import { startApiServer } from './api-server';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
@@ -10,6 +11,7 @@ import type { RunningServer } from './http-listener';
 import { lambdaContext } from './lambda-context';
 import { ensureTable } from './local-table';
 import { persistedMockStart } from './mock-start-time';
+import { refuseFaultRecordWrites } from './refusing-writes';
 import { startMockUpstreamServer } from './mock-upstream-server';
 import { failedTickLine, progressLine } from './progress-line';
 import { startScheduler, type Scheduler } from './scheduler';
@@ -86,6 +88,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     setHandlerEnvironment({ tableName, upstreamUrl, ingestFrom, timeScale, dynamoDbEndpoint });
     const fetchModule = (await import(path.resolve(__dirname, '../../functions/fetch-transactions'))) as { handler: FetchHandler };
+    // The mock's stuck-record / refused-record faults need a table that fails that record's write.
+    if (mock?.settings) refuseFaultRecordWrites(sharedDocumentClient(), mock.settings.faults);
     const ticks = ingestionSchedule.ticksPerExecution;
     const scheduler: Scheduler = startScheduler({
       timeScale,

@@ -6,14 +6,17 @@ import { integerBetween, randomFor, type Random } from './seeded-random';
  * endDate, page), so a retry of the same request meets the same fault; the counted modes
  * (long-retry-after) follow the order of requests; the genuine items are always all served.
  */
-export const faultModes = ['lying-meta', 'sparse-meta', 'huge-garbage', 'long-retry-after', 'bad-page'] as const;
+export const faultModes = ['lying-meta', 'sparse-meta', 'huge-garbage', 'long-retry-after', 'bad-page', 'stuck-record', 'refused-record'] as const;
 export type FaultMode = (typeof faultModes)[number];
 
 export interface MockFaults {
   modes: readonly FaultMode[];
   /** Keys the draws (MOCK_SEED). */
   seed: string;
-  /** `bad-page`: every request whose window holds this instant (epoch ms) is answered with garbage. */
+  /**
+   * `bad-page`: every request whose window holds this instant (epoch ms) is answered with garbage;
+   * `stuck-record` / `refused-record`: the one record whose write fails is created at this instant.
+   */
   badPageAtMs?: number;
 }
 
@@ -149,4 +152,22 @@ export class RefusalFaults {
     this.refusals++;
     return this.refusals % faultShares.longRefusalEvery === 0 ? faultShares.longRetryAfterSeconds : honestSeconds;
   }
+}
+
+/**
+ * `stuck-record` and `refused-record`: one valid transaction, created at MOCK_BAD_PAGE_AT, whose
+ * write the local table fails (infra/local/refusing-writes.ts; no real record does this, since
+ * validation accepts only what the table holds). `stuck-record`: every write of it fails with a
+ * 500, so its page cannot be applied: the apply-failed jam an operator resolves with
+ * `unjam-ingestion --action quarantine`. `refused-record`: the table refuses it as invalid
+ * (ValidationException), so it alone is quarantined and the rest of its page applies.
+ */
+export const applyFaultUsers = { 'stuck-record': 'stuck-record', 'refused-record': 'refused-record' } as const;
+
+export function applyFaultTransactions(faults: MockFaults): { id: string; userId: string; createdAt: string; type: 'earned'; amount: string }[] {
+  if (faults.badPageAtMs === undefined) return [];
+  const createdAt = new Date(Math.floor(faults.badPageAtMs / 1000) * 1000).toISOString();
+  return (['stuck-record', 'refused-record'] as const)
+    .filter((mode) => has(faults, mode))
+    .map((mode) => ({ id: `${mode}-1`, userId: applyFaultUsers[mode], createdAt, type: 'earned' as const, amount: '1' }));
 }

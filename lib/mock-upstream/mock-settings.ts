@@ -4,7 +4,7 @@ import type { TransactionDataset } from './dataset';
 import { generatedDataset } from './generated-dataset';
 import { SlidingWindowLimit } from './rate-limit';
 import { seedExampleTransactions } from './seed-example';
-import { faultModes, type FaultMode, type MockFaults } from './faults';
+import { applyFaultTransactions, faultModes, type FaultMode, type MockFaults } from './faults';
 import { MAX_USERS, MINUTE_MS, type LateListings, type TrafficPhase, type TrafficSettings } from './traffic';
 import { createMockTransactionApi, type MockTransactionApi } from './transaction-api';
 
@@ -158,8 +158,9 @@ export function mockSummary(settings: MockSettings): string {
     parts.push(`${+(settings.late.fraction * 100).toFixed(2)} % listed late by ${minSeconds === maxSeconds ? minSeconds : `${minSeconds}-${maxSeconds}`} s`);
   }
   if (settings.faults.modes.length > 0) {
+    const atInstant = ['bad-page', 'stuck-record', 'refused-record'];
     const modes = settings.faults.modes.map((mode) =>
-      mode === 'bad-page' && settings.faults.badPageAtMs !== undefined ? `bad-page at ${new Date(settings.faults.badPageAtMs).toISOString()}` : mode,
+      atInstant.includes(mode) && settings.faults.badPageAtMs !== undefined ? `${mode} at ${new Date(settings.faults.badPageAtMs).toISOString()}` : mode,
     );
     parts.push(`faults: ${modes.join(', ')}`);
   }
@@ -189,7 +190,7 @@ export const contractLimit = (timeScale: number): SlidingWindowLimit =>
 /** The mock over generated traffic plus the seed example. */
 export function generatedMockUpstream(settings: MockSettings, nowMs: () => number = Date.now): MockUpstream {
   const traffic = trafficSettings(settings);
-  const dataset = generatedDataset(traffic, seedExampleTransactions(settings.examplesAtMs));
+  const dataset = generatedDataset(traffic, [...seedExampleTransactions(settings.examplesAtMs), ...applyFaultTransactions(settings.faults)]);
   return {
     api: createMockTransactionApi({ dataset, limit: contractLimit(settings.timeScale), nowMs, faults: settings.faults }),
     dataset,

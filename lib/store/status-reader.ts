@@ -38,7 +38,12 @@ export async function readIngestionStatus({ document, tableName }: StoreContext)
   const status: IngestionStatus = {
     watermark: String(Item.watermark),
     counters: known,
-    operatorActions: ((Item.operatorActions ?? []) as OperatorActionRecord[]).map((action) => ({ ...action, page: Number(decimalText(action.page)), attempts: Number(decimalText(action.attempts)) })),
+    operatorActions: ((Item.operatorActions ?? []) as OperatorActionRecord[]).map((action) => ({
+      ...action,
+      page: Number(decimalText(action.page)),
+      attempts: Number(decimalText(action.attempts)),
+      ...(action.records === undefined ? {} : { records: Number(decimalText(action.records)) }),
+    })),
     recentCalls: ((Item.recentCalls ?? []) as Record<string, unknown>[]).map((call) => ({ atMs: Number(decimalText(call.atMs)), pass: call.pass as RecentCall['pass'], ok: Boolean(call.ok) })),
   };
   if (Item.verifiedWatermark !== undefined) status.verifiedWatermark = String(Item.verifiedWatermark);
