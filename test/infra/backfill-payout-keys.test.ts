@@ -2,6 +2,7 @@ import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { backfillPayoutKeys } from '../../infra/ops/backfill-payout-keys';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
+import { decodePayoutCursor, encodePayoutCursor } from '../../lib/api/payout-cursor';
 import { payoutSortKey } from '../../lib/store/payout-sort-key';
 import { createReadStore } from '../../lib/store/read-store';
 import { keys, PAYOUT_INDEX_PARTITION } from '../../lib/store/table-schema';
@@ -46,6 +47,43 @@ test('backfill gives old aggregates their payoutSortKey, so the amount index lis
     expect(Item?.payoutSortKey).toBe(payoutSortKey('1000.5', 'c'));
     expect((await reads.listPayouts({ limit: 10, sort: '-totalPayout' })).payouts.map((entry) => entry.userId)).toEqual(['c', 'd', 'a']);
     expect(await backfillPayoutKeys(document, table.tableName)).toMatchObject({ updated: 0, alreadyInStep: 4 });
+  } finally {
+    await table.drop();
+  }
+});
+
+test('backfill re-encodes keys written with 8 fraction digits, and a cursor issued for an old key resumes at the same place', async () => {
+  const table = await createTestTable();
+  try {
+    const legacyKey = (payout: string, userId: string) => {
+      const [integer, fraction = ''] = payout.split('.');
+      return `${integer!.padStart(24, '0')}.${fraction.padEnd(8, '0')}#${userId}`;
+    };
+    const old = [['a', '30'], ['b', '12.5'], ['c', '1000.25']] as const;
+    await table.client.send(
+      new BatchWriteItemCommand({
+        RequestItems: {
+          [table.tableName]: old.map(([userId, payout]) => ({
+            PutRequest: {
+              Item: {
+                pk: { S: keys.aggregate(userId).pk }, sk: { S: 'AGGREGATE' }, userId: { S: userId },
+                earned: { N: '0' }, spent: { N: '0' }, payout: { N: payout }, paidOut: { N: '0' },
+                payoutIndexPk: { S: PAYOUT_INDEX_PARTITION }, payoutSortKey: { S: legacyKey(payout, userId) },
+              },
+            },
+          })),
+        },
+      }),
+    );
+    const document = createDocumentClient();
+    const oldCursor = encodePayoutCursor(legacyKey('12.5', 'b'), { sort: 'totalPayout' });
+    expect(await backfillPayoutKeys(document, table.tableName)).toMatchObject({ scanned: 3, updated: 3 });
+    const { Item } = await document.send(new GetCommand({ TableName: table.tableName, Key: keys.aggregate('b'), ConsistentRead: true }));
+    expect(Item?.payoutSortKey).toBe(`${'0'.repeat(22)}12.500000000000#b`);
+    const after = decodePayoutCursor(oldCursor, { sort: 'totalPayout' });
+    expect(after).toBe(payoutSortKey('12.5', 'b'));
+    const reads = createReadStore({ document, tableName: table.tableName });
+    expect((await reads.listPayouts({ limit: 10, sort: 'totalPayout', after })).payouts.map((entry) => entry.userId)).toEqual(['a', 'c']);
   } finally {
     await table.drop();
   }
