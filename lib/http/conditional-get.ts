@@ -23,6 +23,40 @@ const noneMatchHits = (header: string, tag: string): boolean =>
 /** An HTTP-date (IMF-fixdate) for Last-Modified: second resolution, UTC. */
 export const httpDate = (iso: string): string => new Date(iso).toUTCString();
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const MONTH = `(${MONTHS.join('|')})`;
+const TIME = '(\\d{2}):(\\d{2}):(\\d{2})';
+/** The three forms of RFC 9110 §5.6.7: IMF-fixdate, the obsolete RFC 850 date and asctime. */
+const imfFixdate = new RegExp(`^${DAY}, (\\d{2}) ${MONTH} (\\d{4}) ${TIME} GMT$`);
+const rfc850Date = new RegExp(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\\d{2})-${MONTH}-(\\d{2}) ${TIME} GMT$`);
+const asctimeDate = new RegExp(`^${DAY} ${MONTH} ([ \\d]\\d) ${TIME} (\\d{4})$`);
+
+/**
+ * The instant (epoch ms) an HTTP-date names, or undefined when the text is not one (RFC 9110
+ * §5.6.7): anything else, a list of dates or an impossible date such as 31 Feb included.
+ * `Date.parse` is no judge here: it takes "2024-01-01", "1" or "now 5" as dates.
+ */
+export function parseHttpDate(text: string, nowMs: number = Date.now()): number | undefined {
+  let parts: [day: string, month: string, year: number, hours: string, minutes: string, seconds: string] | undefined;
+  let match = imfFixdate.exec(text);
+  if (match) parts = [match[1]!, match[2]!, Number(match[3]), match[4]!, match[5]!, match[6]!];
+  else if ((match = rfc850Date.exec(text))) {
+    // A two-digit year more than 50 years in the future is the most recent past year with those digits (§5.6.7).
+    const thisYear = new Date(nowMs).getUTCFullYear();
+    let year = Math.floor(thisYear / 100) * 100 + Number(match[3]);
+    if (year > thisYear + 50) year -= 100;
+    parts = [match[1]!, match[2]!, year, match[4]!, match[5]!, match[6]!];
+  } else if ((match = asctimeDate.exec(text))) parts = [match[2]!.trim(), match[1]!, Number(match[6]), match[3]!, match[4]!, match[5]!];
+  if (!parts) return undefined;
+  const [day, month, year, hours, minutes, seconds] = parts;
+  const fields = [year, MONTHS.indexOf(month), Number(day), Number(hours), Number(minutes), Number(seconds)] as const;
+  const ms = Date.UTC(...fields);
+  const back = new Date(ms);
+  const same = [back.getUTCFullYear(), back.getUTCMonth(), back.getUTCDate(), back.getUTCHours(), back.getUTCMinutes(), back.getUTCSeconds()].every((value, i) => value === fields[i]);
+  return same ? ms : undefined;
+}
+
 /**
  * The 200 `response` with ETag (and Last-Modified when `lastModified` is known), or a 304 when
  * the request's validators say the client already holds this body.
@@ -42,9 +76,10 @@ export function conditionalResponse(
   if (ifNoneMatch !== undefined) {
     notModified = noneMatchHits(ifNoneMatch, tag);
   } else if (Number.isFinite(modifiedMs)) {
-    const since = Date.parse(requestHeader(event, 'if-modified-since') ?? '');
+    // Not an HTTP-date: ignored (RFC 9110 §13.1.3), so the full answer goes out.
+    const since = parseHttpDate(requestHeader(event, 'if-modified-since') ?? '');
     // HTTP dates have whole seconds: compare the change time truncated to its second.
-    notModified = Number.isFinite(since) && Math.floor(modifiedMs / 1000) * 1000 <= since;
+    notModified = since !== undefined && Math.floor(modifiedMs / 1000) * 1000 <= since;
   }
   if (!notModified) return { ...response, headers };
   const { 'Content-Type': _contentType, ...kept } = headers;
