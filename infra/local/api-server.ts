@@ -38,7 +38,8 @@ const problem = (error: unknown, site: Required<ProblemSite>, headers: Record<st
   const answer = problemAnswer(error, site);
   return {
     statusCode: answer.statusCode ?? 500,
-    headers: { ...(answer.headers as Record<string, string>), 'apigw-requestid': site.requestId, ...headers },
+    // Lowercased, as API Gateway writes the handlers' headers (gatewayAnswer).
+    headers: { ...Object.fromEntries(Object.entries(answer.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)])), 'apigw-requestid': site.requestId, ...headers },
     body: Buffer.from(answer.body ?? ''),
   };
 };
