@@ -32,22 +32,34 @@ const imfFixdate = new RegExp(`^${DAY}, (\\d{2}) ${MONTH} (\\d{4}) ${TIME} GMT$`
 const rfc850Date = new RegExp(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\\d{2})-${MONTH}-(\\d{2}) ${TIME} GMT$`);
 const asctimeDate = new RegExp(`^${DAY} ${MONTH} ([ \\d]\\d) ${TIME} (\\d{4})$`);
 
+type DateParts = [day: string, month: string, year: number, hours: string, minutes: string, seconds: string];
+
+/** Each form read into the same parts; a two-digit RFC 850 year more than 50 years ahead is a century back (§5.6.7). */
+const dateForms: ((text: string, nowMs: number) => DateParts | undefined)[] = [
+  (text) => {
+    const m = imfFixdate.exec(text);
+    return m ? [m[1]!, m[2]!, Number(m[3]), m[4]!, m[5]!, m[6]!] : undefined;
+  },
+  (text, nowMs) => {
+    const m = rfc850Date.exec(text);
+    if (!m) return undefined;
+    const thisYear = new Date(nowMs).getUTCFullYear();
+    const year = Math.floor(thisYear / 100) * 100 + Number(m[3]);
+    return [m[1]!, m[2]!, year > thisYear + 50 ? year - 100 : year, m[4]!, m[5]!, m[6]!];
+  },
+  (text) => {
+    const m = asctimeDate.exec(text);
+    return m ? [m[2]!.trim(), m[1]!, Number(m[6]), m[3]!, m[4]!, m[5]!] : undefined;
+  },
+];
+
 /**
  * The instant (epoch ms) an HTTP-date names, or undefined when the text is not one (RFC 9110
  * §5.6.7): anything else, a list of dates or an impossible date such as 31 Feb included.
- * `Date.parse` is no judge here: it takes "2024-01-01", "1" or "now 5" as dates.
+ * `Date.parse` is no judge here: it takes "2024-01-01", "1" or "Mar 20 2030" as dates.
  */
 export function parseHttpDate(text: string, nowMs: number = Date.now()): number | undefined {
-  let parts: [day: string, month: string, year: number, hours: string, minutes: string, seconds: string] | undefined;
-  let match = imfFixdate.exec(text);
-  if (match) parts = [match[1]!, match[2]!, Number(match[3]), match[4]!, match[5]!, match[6]!];
-  else if ((match = rfc850Date.exec(text))) {
-    // A two-digit year more than 50 years in the future is the most recent past year with those digits (§5.6.7).
-    const thisYear = new Date(nowMs).getUTCFullYear();
-    let year = Math.floor(thisYear / 100) * 100 + Number(match[3]);
-    if (year > thisYear + 50) year -= 100;
-    parts = [match[1]!, match[2]!, year, match[4]!, match[5]!, match[6]!];
-  } else if ((match = asctimeDate.exec(text))) parts = [match[2]!.trim(), match[1]!, Number(match[6]), match[3]!, match[4]!, match[5]!];
+  const parts = dateForms.map((form) => form(text, nowMs)).find((found) => found !== undefined);
   if (!parts) return undefined;
   const [day, month, year, hours, minutes, seconds] = parts;
   const fields = [year, MONTHS.indexOf(month), Number(day), Number(hours), Number(minutes), Number(seconds)] as const;
