@@ -78,6 +78,8 @@ const mockKnobsSchema = z
     }
     try {
       const settings = mockSettingsFrom(knobs, { startedAtMs: 0 });
+      const localOnly = settings.faults.modes.filter((mode) => mode === 'stuck-record' || mode === 'refused-record');
+      if (localOnly.length > 0) throw new Error(`the ${localOnly.join(' and ')} fault needs the local table's refusal (npm start only): no deployed table fails a valid record`);
       // Without either, the bad window would follow the deployed mock's hourly start and move every hour.
       if (settings.faults.modes.includes('bad-page') && !knobs.MOCK_BAD_PAGE_AT && !knobs.MOCK_STARTED_AT) {
         throw new Error('the bad-page fault needs MOCK_BAD_PAGE_AT (or MOCK_STARTED_AT) when deployed');

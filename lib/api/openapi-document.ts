@@ -1,8 +1,9 @@
 import { userIdDomain } from '../core/accepted-domain';
 import * as z from 'zod/mini';
 import { cacheControl } from '../http/cache-control';
+import { INTERNAL_ERROR } from '../http/problems';
 import { ingestionStatusSchema, payoutListSchema, problemSchema, userAggregateSchema } from './response-schemas';
-import { payoutsQuerySchema, userAggregateParamsSchema } from './schemas';
+import { MAX_PAGE_SIZE, payoutsQuerySchema, userAggregateParamsSchema } from './schemas';
 
 /**
  * The OpenAPI 3.1 document of the read API, generated from the zod schemas the handlers
@@ -49,11 +50,33 @@ function parameters(schema: z.ZodMiniObject, where: 'path' | 'query'): JsonObjec
   });
 }
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: jsonSchema(problemSchema) } } });
+/** The request id of the examples (API Gateway's form). */
+const EXAMPLE_REQUEST_ID = 'JtW5ZhT2IAMEb9g=';
+type ProblemExample = { status: number; title: string; detail: string; instance: string; invalidParams?: { name: string; reason: string }[] };
+/** A problem response whose example is a document of its own status, as the handlers write it. */
+const problem = (description: string, example: ProblemExample) => ({
+  description,
+  content: {
+    'application/problem+json': {
+      schema: jsonSchema(problemSchema),
+      example: { type: 'about:blank', title: example.title, status: example.status, detail: example.detail, instance: example.instance, requestId: EXAMPLE_REQUEST_ID, ...(example.invalidParams ? { invalidParams: example.invalidParams } : {}) },
+    },
+  },
+});
 const header = (description: string, example: string, required = true) => ({ description, required, schema: { type: 'string' }, example });
 const cacheHeader = (value: string) => header(`Cache-Control; currently \`${value}\`.`, value);
-const internalError = problem('Unexpected failure; nothing internal is disclosed.');
-const throttled = problem('Throttled (answered by API Gateway itself, with its own JSON body).');
+const internalError = (instance: string) =>
+  problem('Unexpected failure; nothing internal is disclosed.', { status: INTERNAL_ERROR.status, title: INTERNAL_ERROR.title, detail: INTERNAL_ERROR.detail, instance });
+/** API Gateway's own throttling answer: its JSON body, not a problem document. */
+const throttled = {
+  description: 'Throttled: answered by API Gateway itself (stage throttling), with its own JSON body. Retry later, with backoff.',
+  content: {
+    'application/json': {
+      schema: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] },
+      example: { message: 'Too Many Requests' },
+    },
+  },
+};
 
 const dataAsOf = header(
   'The head watermark (ISO 8601, UTC): every transaction created up to this instant and visible upstream when it was read is counted in the body. ' +
@@ -97,10 +120,21 @@ function paths(): JsonObject {
             content: { 'application/json': { schema: jsonSchema(userAggregateSchema) } },
           },
           304: { description: 'Not modified: the body the client holds (its ETag / Last-Modified) is still current. No body.', headers: { ETag: etag, 'Last-Modified': lastModified, 'Data-As-Of': dataAsOf } },
-          400: problem(`The userId is not ${userIdDomain.rule}.`),
-          404: problem('No transaction of this user has been aggregated (yet).'),
+          400: problem(`The userId is not ${userIdDomain.rule}.`, {
+            status: 400,
+            title: 'Bad Request',
+            detail: `Invalid path parameter: userId ${userIdDomain.charactersRule}.`,
+            instance: '/aggregatedData/07%20092',
+            invalidParams: [{ name: 'userId', reason: userIdDomain.charactersRule }],
+          }),
+          404: problem('No transaction of this user has been aggregated (yet).', {
+            status: 404,
+            title: 'Not Found',
+            detail: 'No transactions of user 074094 have been aggregated.',
+            instance: '/aggregatedData/074094',
+          }),
           429: throttled,
-          500: internalError,
+          500: internalError('/aggregatedData/074092'),
         },
       },
     },
@@ -130,9 +164,18 @@ function paths(): JsonObject {
             content: { 'application/json': { schema: jsonSchema(payoutListSchema) } },
           },
           304: { description: 'Not modified: this page\'s body is unchanged since the ETag the client sent. No body.', headers: { ETag: etag, 'Data-As-Of': dataAsOf } },
-          400: problem('limit is not a whole number from 1 to 1000, sort is not one of userId, totalPayout, -totalPayout, minTotalPayout is not a non-negative decimal, or cursor is not one this API issued for this sort and bound; invalidParams names each.'),
+          400: problem(
+            'limit is not a whole number from 1 to 1000, sort is not one of userId, totalPayout, -totalPayout, minTotalPayout is not a non-negative decimal, or cursor is not one this API issued for this sort and bound; invalidParams names each.',
+            {
+              status: 400,
+              title: 'Bad Request',
+              detail: `Invalid query parameter: limit must be a whole number from 1 to ${MAX_PAGE_SIZE}.`,
+              instance: '/aggregatedData/payouts',
+              invalidParams: [{ name: 'limit', reason: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` }],
+            },
+          ),
           429: throttled,
-          500: internalError,
+          500: internalError('/aggregatedData/payouts'),
         },
       },
     },
@@ -150,7 +193,7 @@ function paths(): JsonObject {
             content: { 'application/json': { schema: jsonSchema(ingestionStatusSchema) } },
           },
           429: throttled,
-          500: internalError,
+          500: internalError('/status'),
         },
       },
     },
@@ -185,7 +228,7 @@ function paths(): JsonObject {
             'text/javascript': { schema: { type: 'string' } },
             'text/html': { schema: { type: 'string' } },
           }),
-          404: problem('No such file.'),
+          404: problem('No such file.', { status: 404, title: 'Not Found', detail: 'There is no such file in the API documentation.', instance: '/api/docs/swagger-ui.min.css' }),
         },
       },
     },

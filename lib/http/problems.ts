@@ -45,6 +45,17 @@ export class NotFound extends HttpProblem {
   readonly title = 'Not Found';
 }
 
+export class MethodNotAllowed extends HttpProblem {
+  readonly status = 405;
+  readonly title = 'Method Not Allowed';
+}
+
+/** The request line and headers are larger than the server reads (Node's 16 KB by default). */
+export class RequestHeaderFieldsTooLarge extends HttpProblem {
+  readonly status = 431;
+  readonly title = 'Request Header Fields Too Large';
+}
+
 /** What a client is told when something unexpected failed: nothing internal. */
 export const INTERNAL_ERROR = {
   status: 500,

@@ -5,8 +5,10 @@ import { integerBetween, randomFor, type Random } from './seeded-random';
  * deterministic and bounded: which pages misbehave is drawn from (MOCK_SEED, mode, startDate,
  * endDate, page), so a retry of the same request meets the same fault; the counted modes
  * (long-retry-after) follow the order of requests; the genuine items are always all served.
+ * `extreme-records` is of another kind: valid records at the edges of the accepted domain, part
+ * of the data itself (extreme-records.ts), served like any other transaction.
  */
-export const faultModes = ['lying-meta', 'sparse-meta', 'huge-garbage', 'long-retry-after', 'bad-page', 'stuck-record', 'refused-record'] as const;
+export const faultModes = ['lying-meta', 'sparse-meta', 'huge-garbage', 'long-retry-after', 'bad-page', 'extreme-records', 'stuck-record', 'refused-record'] as const;
 export type FaultMode = (typeof faultModes)[number];
 
 export interface MockFaults {

@@ -11,10 +11,9 @@ const BUILT_MINUTES_KEPT = 8;
  * With late listings (`settings.late`) a generated item carries `visibleAt` and is hidden until
  * then; only the minutes young enough to hold a hidden item are built to be counted.
  */
-export function generatedDataset(settings: TrafficSettings, fixed: readonly MockTransaction[]): TransactionDataset {
+export function generatedDataset(settings: TrafficSettings, fixed: readonly MockTransaction[], fixedItems: readonly DatasetItem[] = []): TransactionDataset {
   const fixedByMinute = new Map<number, DatasetItem[]>();
-  for (const transaction of fixed) {
-    const item = datasetItem(transaction);
+  for (const item of [...fixed.map(datasetItem), ...fixedItems]) {
     const minute = Math.floor(item.at / MINUTE_MS);
     fixedByMinute.set(minute, [...(fixedByMinute.get(minute) ?? []), item]);
   }

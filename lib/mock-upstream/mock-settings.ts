@@ -3,6 +3,7 @@ import { upstreamContract } from '../core/upstream-contract';
 import type { TransactionDataset } from './dataset';
 import { generatedDataset } from './generated-dataset';
 import { SlidingWindowLimit } from './rate-limit';
+import { extremeRecordItems } from './extreme-records';
 import { seedExampleTransactions } from './seed-example';
 import { applyFaultTransactions, faultModes, type FaultMode, type MockFaults } from './faults';
 import { MAX_USERS, MINUTE_MS, type LateListings, type TrafficPhase, type TrafficSettings } from './traffic';
@@ -187,10 +188,11 @@ export interface MockUpstream {
 export const contractLimit = (timeScale: number): SlidingWindowLimit =>
   new SlidingWindowLimit(upstreamContract.callsPerWindow, (upstreamContract.windowSeconds * 1000) / timeScale);
 
-/** The mock over generated traffic plus the seed example. */
+/** The mock over generated traffic plus the seed example (and, with `extreme-records`, the extreme records beside it). */
 export function generatedMockUpstream(settings: MockSettings, nowMs: () => number = Date.now): MockUpstream {
   const traffic = trafficSettings(settings);
-  const dataset = generatedDataset(traffic, [...seedExampleTransactions(settings.examplesAtMs), ...applyFaultTransactions(settings.faults)]);
+  const extremes = settings.faults.modes.includes('extreme-records') ? extremeRecordItems(settings.examplesAtMs) : [];
+  const dataset = generatedDataset(traffic, [...seedExampleTransactions(settings.examplesAtMs), ...applyFaultTransactions(settings.faults)], extremes);
   return {
     api: createMockTransactionApi({ dataset, limit: contractLimit(settings.timeScale), nowMs, faults: settings.faults }),
     dataset,

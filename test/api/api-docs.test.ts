@@ -42,6 +42,26 @@ describe('GET /api/docs', () => {
     }
   });
 
+  it('shows each error response with an example of its own status: problem documents for 4xx/500, API Gateway\'s own body for 429', async () => {
+    const document = JSON.parse((await get('/api/docs/openapi.json')).body ?? '') as {
+      paths: Record<string, { get: { responses: Record<string, { content?: Record<string, { example?: Record<string, unknown> }> }> } }>;
+    };
+    let checked = 0;
+    for (const [path, { get: operation }] of Object.entries(document.paths)) {
+      for (const [status, response] of Object.entries(operation.responses).filter(([code]) => Number(code) >= 400)) {
+        checked++;
+        if (status === '429') {
+          expect([path, response.content?.['application/json']?.example]).toEqual([path, { message: 'Too Many Requests' }]);
+          continue;
+        }
+        const example = response.content?.['application/problem+json']?.example;
+        expect([path, status, example?.status]).toEqual([path, status, Number(status)]);
+        expect(example).toMatchObject({ type: 'about:blank', instance: expect.stringMatching(/^\//), requestId: expect.any(String) });
+      }
+    }
+    expect(checked).toBe(12);
+  });
+
   it.each([
     ['swagger-ui.css', 'text/css; charset=utf-8'],
     ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],

@@ -59,6 +59,26 @@ describe('GET /aggregatedData/{userId}: validators and Data-As-Of', () => {
     expect((await get('/aggregatedData/074092', { 'if-modified-since': 'yesterday-ish' })).statusCode).toBe(200);
   });
 
+  it('accepts the three HTTP-date forms of RFC 9110 §5.6.7 in If-Modified-Since', async () => {
+    const get = getUser();
+    for (const since of ['Sat, 16 Mar 2024 12:30:05 GMT', 'Saturday, 16-Mar-24 12:30:05 GMT', 'Sat Mar 16 12:30:05 2024']) {
+      expect((await get('/aggregatedData/074092', { 'if-modified-since': since })).statusCode).toBe(304);
+    }
+  });
+
+  it.each([
+    ['an ISO date', '2999-01-01'],
+    ['a bare number', '1'],
+    ['words Date.parse reads as a date', 'Mar 20 2030'],
+    ['a list of two dates', 'Sat, 16 Mar 2024 13:00:00 GMT, Sun, 17 Mar 2024 13:00:00 GMT'],
+    ['an impossible day', 'Sat, 31 Feb 2030 00:00:00 GMT'],
+    ['a date without its zone', 'Sat, 16 Mar 2030 12:30:05'],
+  ])('ignores an If-Modified-Since that is not an HTTP-date (%s): 200, never 304 (RFC 9110 §13.1.3)', async (_, since) => {
+    const result = await getUser()('/aggregatedData/074092', { 'if-modified-since': since });
+    expect(result.statusCode).toBe(200);
+    expect(result.body).not.toBe('');
+  });
+
   it('lets If-None-Match win over If-Modified-Since', async () => {
     const result = await getUser()('/aggregatedData/074092', { 'if-none-match': '"stale"', 'if-modified-since': 'Sat, 16 Mar 2024 13:00:00 GMT' });
     expect(result.statusCode).toBe(200);

@@ -2,6 +2,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { DynamoDBDocumentClient, GetCommand, NumberValue } from '@aws-sdk/lib-dynamodb';
 import { handler } from '../../functions/get-user-aggregate';
+import { userIdDomain } from '../../lib/core/accepted-domain';
 import { logger } from '../../lib/observability';
 import { getEvent, header, lambdaContext } from './support/http-events';
 import { expectConformsToOpenApi, getConforming } from './support/openapi-validator';
@@ -71,6 +72,19 @@ describe('GET /aggregatedData/{userId}', () => {
     expect(result.statusCode).toBe(400);
     expect(header(result, 'content-type')).toBe('application/problem+json');
     expect(JSON.parse(result.body ?? '')).toMatchObject({ title: 'Bad Request', status: 400, invalidParams: expect.arrayContaining([expect.objectContaining({ name: 'userId' })]) });
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ['a bare %', '%'],
+    ['%zz', '%zz'],
+    ['a % at the end', 'user%'],
+    ['a replacement character (what a lenient decoder makes of %E0)', '\uFFFD'],
+  ])('answers 400 naming userId for malformed percent-encoding passed on as %s', async (_, userId) => {
+    const result = await handler({ ...getEvent('/aggregatedData/x'), pathParameters: { userId } }, lambdaContext());
+    expectConformsToOpenApi('/aggregatedData/x', result);
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body ?? '')).toMatchObject({ status: 400, invalidParams: [{ name: 'userId', reason: userIdDomain.charactersRule }] });
     expect(dynamo.calls()).toHaveLength(0);
   });
 

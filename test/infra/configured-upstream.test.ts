@@ -109,6 +109,7 @@ describe('deployment configuration', () => {
     expect(withKnobs('TIME_SCALE=10')).toThrow(/unknown mock knob TIME_SCALE/);
     expect(withKnobs('MOCK_FAULTS')).toThrow(/not NAME=value/);
     expect(withKnobs('MOCK_FAULTS=bad-page')).toThrow(/bad-page fault needs MOCK_BAD_PAGE_AT/);
+    expect(withKnobs('MOCK_FAULTS=stuck-record MOCK_BAD_PAGE_AT=2026-01-05T10:00:30Z')).toThrow(/stuck-record fault needs the local table's refusal/);
   });
 });
 

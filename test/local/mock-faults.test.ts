@@ -1,8 +1,13 @@
 import { gzipSync } from 'node:zlib';
-import { DecimalText, validateRecord } from '../../lib/core/transaction';
+import Big from 'big.js';
+import { stringify } from 'lossless-json';
+import { amountDomain, idDomain, userIdDomain } from '../../lib/core/accepted-domain';
+import { parseLossless } from '../../lib/core/lossless-json';
+import { DecimalText, validatePage, validateRecord } from '../../lib/core/transaction';
 import { datasetItem, explicitDataset, type MockTransaction } from '../../lib/mock-upstream/dataset';
-import { faultShares, type FaultMode } from '../../lib/mock-upstream/faults';
-import { BAD_PAGE_AFTER_START_MS, contractLimit, mockSettingsFrom, mockSummary } from '../../lib/mock-upstream/mock-settings';
+import { extremeRecordItems, finestAmount, largestAmount, longestId, unsafeIntegerId, widestId } from '../../lib/mock-upstream/extreme-records';
+import { faultModes, faultShares, type FaultMode } from '../../lib/mock-upstream/faults';
+import { BAD_PAGE_AFTER_START_MS, contractLimit, generatedMockUpstream, mockSettingsFrom, mockSummary } from '../../lib/mock-upstream/mock-settings';
 import { SlidingWindowLimit } from '../../lib/mock-upstream/rate-limit';
 import { createMockTransactionApi, type MockResponse } from '../../lib/mock-upstream/transaction-api';
 
@@ -298,5 +303,91 @@ describe('the deployed mock (functions/mock-transaction-api.ts) reads the new kn
     }).toThrow();
     const fine = await handler!(event('startDate=2023-03-16+12:33:00&endDate=2023-03-16+12:33:20'));
     expect((JSON.parse(fine.body!) as { items: unknown[] }).items).toHaveLength(1);
+  });
+});
+
+describe('mock faults: extreme-records', () => {
+  const STARTED = Date.parse('2024-05-01T12:00:00.000Z');
+  const settingsWith = (faults: string) => mockSettingsFrom({ MOCK_FAULTS: faults, MOCK_HISTORY_MINUTES: '5' }, { startedAtMs: STARTED });
+  /** Every item the API lists from the mock's earliest instant to the start, page after page, parsed as ingestion parses it. */
+  const served = (faults: string): { items: unknown[]; pages: number } => {
+    const upstream = generatedMockUpstream(settingsWith(faults), () => STARTED);
+    const items: unknown[] = [];
+    let pages = 0;
+    for (let page = 1; ; page++) {
+      const query = new URLSearchParams({ startDate: stamp(upstream.earliestMs), endDate: stamp(STARTED), page: String(page) });
+      const response = upstream.api({ method: 'GET', path: '/transactions', query });
+      expect(response.status).toBe(200);
+      const body = parseLossless(response.body) as { items: unknown[] };
+      if (body.items.length === 0) break;
+      pages++;
+      items.push(...body.items);
+    }
+    return { items, pages };
+  };
+  const extremeIds = new Set(extremeRecordItems(STARTED).map((item) => item.id));
+  /** The id as written: a string, or the digits of a JSON number. */
+  const idOf = (raw: unknown): string => {
+    const id = (raw as { id: unknown }).id;
+    return id instanceof DecimalText ? id.text : String(id);
+  };
+  const isExtreme = (raw: unknown) => extremeIds.has(idOf(raw));
+
+  it('is a mode of MOCK_FAULTS, shown in the banner', () => {
+    expect(faultModes).toContain('extreme-records');
+    expect(mockSummary(settingsWith('extreme-records'))).toContain('faults: extreme-records');
+  });
+
+  it('serves every extreme record once, mixed among the ordinary traffic of the first page', () => {
+    const { items, pages } = served('extreme-records');
+    expect(pages).toBe(1);
+    const extremes = items.filter(isExtreme);
+    expect(extremes).toHaveLength(extremeIds.size);
+    const first = items.findIndex(isExtreme);
+    const last = items.length - 1 - [...items].reverse().findIndex(isExtreme);
+    expect(items.slice(first, last + 1).some((item) => !isExtreme(item))).toBe(true);
+    expect(items.slice(0, first).length).toBeGreaterThan(0);
+    expect(items.slice(last + 1).length).toBeGreaterThan(0);
+  });
+
+  it('serves nothing extreme without the mode; the ordinary items are the same with it', () => {
+    const plain = served('').items;
+    expect(plain.filter(isExtreme)).toEqual([]);
+    expect(served('extreme-records').items.filter((item) => !isExtreme(item))).toEqual(plain);
+  });
+
+  it('holds each edge of the accepted domain, written as an upstream would write it, and every one passes validation', () => {
+    const extremes = served('extreme-records').items.filter(isExtreme);
+    const { transactions, quarantined } = validatePage(extremes);
+    expect(quarantined).toEqual([]);
+    const raw = (id: string) => extremes.find((item) => idOf(item) === id) as Record<string, unknown>;
+    const byId = (id: string) => transactions.find((transaction) => transaction.id === id)!;
+
+    expect(byId('extreme-finest-payout')).toMatchObject({ type: 'payout', amount: '0.123456789012' });
+    expect(finestAmount.split('.')[1]).toHaveLength(amountDomain.fractionDigits);
+    expect(byId('extreme-largest-payout-1').amount).toBe('999999999999999.999999999999');
+    expect(new Big(largestAmount).lt(new Big(10).pow(amountDomain.integerDigits))).toBe(true);
+    expect(byId('extreme-email-user').userId).toBe('first.last+payouts@example.com');
+    expect(byId('extreme-longest-user').userId).toHaveLength(userIdDomain.maxCharacters);
+    expect(byId(longestId).id).toHaveLength(idDomain.maxCharacters);
+    expect(Buffer.byteLength(byId(widestId).id, 'utf8')).toBe(idDomain.maxBytes);
+    // Written as a JSON number (not a string) beyond 2^53, read digit for digit.
+    expect(raw(unsafeIntegerId).id).toBeInstanceOf(DecimalText);
+    expect(BigInt(unsafeIntegerId)).toBeGreaterThan(BigInt(Number.MAX_SAFE_INTEGER));
+    expect(byId(unsafeIntegerId).id).toBe('9007199254740993');
+    expect(raw('extreme-type-case').type).toBe('Payout');
+    expect(byId('extreme-type-case').type).toBe('payout');
+    expect(raw('extreme-type-blanks').type).toBe(' PAIDOUT ');
+    expect(byId('extreme-type-blanks').type).toBe('paidOut');
+    expect(raw('extreme-query-format').createdAt).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    expect(raw('extreme-offset').createdAt).toMatch(/\+05:30$/);
+    expect(byId('extreme-zero-payout').amount).toBe('0');
+  });
+
+  it('places each record at the instant its createdAt names, whatever the form', () => {
+    for (const item of extremeRecordItems(STARTED)) {
+      const validated = validateRecord(parseLossless(stringify(item.record)!));
+      expect(validated.ok && Date.parse(validated.transaction.createdAt)).toBe(item.at);
+    }
   });
 });
