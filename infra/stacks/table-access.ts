@@ -70,24 +70,13 @@ export function grantStatusRead(aggregates: AggregatesTable, grantee: IGrantable
 }
 
 /**
- * Ingestion: reads (BatchGetItem: the aggregate writer batch-reads markers) plus the writes a tick
- * performs (conditional puts/updates, transactions, which IAM authorises item action by item
- * action, and batch writes of quarantined records).
+ * Ingestion: exactly the DynamoDB actions a tick uses (test/infra/service-stack.test.ts derives
+ * them from the code): reads (GetItem of the cursor, BatchGetItem of markers and payouts, Query of
+ * call slots and pending chunks), conditional puts and updates (TransactWriteItems is authorised
+ * item action by item action: its Puts and Updates), and DeleteItem of a checkpointed page's chunks.
  */
+export const ingestionTableActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+
 export function grantIngestionWrites(aggregates: AggregatesTable, grantee: IGrantable): void {
-  grantee.grantPrincipal.addToPrincipalPolicy(
-    new PolicyStatement({
-      actions: [
-        'dynamodb:GetItem',
-        'dynamodb:BatchGetItem',
-        'dynamodb:Query',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:BatchWriteItem',
-        'dynamodb:ConditionCheckItem',
-      ],
-      resources: [aggregates.table.tableArn],
-    }),
-  );
+  grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: [...ingestionTableActions], resources: [aggregates.table.tableArn] }));
 }

@@ -1,6 +1,6 @@
 import { ingestionDefaults } from '../../lib/ingestion/ingestion-config';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -15,6 +15,7 @@ import { publishTickMetrics } from '../../lib/ingestion/tick-metrics';
 import { METRICS_NAMESPACE } from '../../lib/observability';
 import { createTableInput } from '../../lib/store/create-table-input';
 import { tableSchema } from '../../lib/store/table-schema';
+import { ingestionTableActions } from '../../infra/stacks/table-access';
 import { acknowledgements, unacknowledgedFindings } from './support/nag-findings';
 import { actionsOf, statementsOfRole } from './support/role-statements';
 import { cdkJsonContext, synthesizeService } from './support/synthesize-service';
@@ -138,13 +139,17 @@ describe('Lambda functions', () => {
     });
   });
 
-  test('the fetch function may read and write the table, never Scan, and read no secret when none is configured', () => {
+  test('the fetch function may use exactly the DynamoDB actions its code sends, never Scan, and read no secret when none is configured', () => {
     const statements = statementsOfFunction(fetchFunctionId);
-    expect(statements).toContainEqual({
-      Effect: 'Allow',
-      Action: expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem']),
-      Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
-    });
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: [...ingestionTableActions], Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } });
+    // What the tick's adapters send, read from their source: each command, and the item actions inside its transactions.
+    const sources = ['aggregate-writer', 'call-slots', 'cursor-store', 'pending-page-store', 'quarantine-store'].map((name) => readFileSync(join(__dirname, `../../lib/store/${name}.ts`), 'utf8')).join('\n');
+    const commandAction: Record<string, string[]> = {
+      Get: ['GetItem'], BatchGet: ['BatchGetItem'], Query: ['Query'], Put: ['PutItem'], Update: ['UpdateItem'], Delete: ['DeleteItem'],
+      TransactWrite: [...new Set([...sources.matchAll(/\b(Put|Update|Delete|ConditionCheck): \{/g)].map(([, kind]) => (kind === 'ConditionCheck' ? 'ConditionCheckItem' : `${kind}Item`)))],
+    };
+    const used = new Set([...sources.matchAll(/new (\w+)Command\(/g)].flatMap(([, command]) => commandAction[command!] ?? [`unknown ${command}`]).map((action) => `dynamodb:${action}`));
+    expect([...used].sort()).toEqual([...ingestionTableActions].sort());
     expect(actionsOf(statements)).not.toContain('dynamodb:Scan');
     expect(actionsOf(statements).filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
   });
