@@ -155,7 +155,8 @@ async function stuckPage(deps: TickDependencies, state: CursorState, call: Jamme
     failureStreak: streak,
     ...(waitMs === undefined ? {} : { notBefore: deps.nowMs() + waitMs }),
   });
-  return { ...quiet(outcome, message), pass: call.pass, consecutiveFailures: streak.attempts };
+  const window = { start: secondIso(call.span.start), end: secondIso(call.span.end), page: call.page };
+  return { ...quiet(outcome, message), pass: call.pass, window, consecutiveFailures: streak.attempts };
 }
 
 async function applyOrRecord(deps: TickDependencies, state: CursorState, pending: PendingPage, outcome: TickOutcome, quiet: Quiet): Promise<TickReport> {
