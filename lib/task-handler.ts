@@ -7,7 +7,7 @@ import { serviceHandler } from './service-handler';
 import { tracer } from './tracing';
 
 /** What a task states: its result for the state machine, or a thrown error. */
-export type Task<Event, Result> = (event: Event, context: Context) => Promise<Result>;
+type Task<Event, Result> = (event: Event, context: Context) => Promise<Result>;
 
 /**
  * The one error path of a task: the error is logged once, with its stack and the invocation's
