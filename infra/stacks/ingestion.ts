@@ -67,7 +67,10 @@ export class Ingestion extends Construct {
     const fetchFn = this.fetchFunction.fn;
     grantIngestionWrites(aggregates, fetchFn);
     if (config.transactionsApiKeySecretName) {
-      Secret.fromSecretNameV2(this, 'UpstreamApiKey', config.transactionsApiKeySecretName).grantRead(fetchFn);
+      // Powertools Parameters' getSecret sends GetSecretValue alone (grantRead would add DescribeSecret).
+      // Secrets Manager appends 6 random characters to the name in the secret's ARN.
+      const secret = Secret.fromSecretNameV2(this, 'UpstreamApiKey', config.transactionsApiKeySecretName);
+      fetchFn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [`${secret.secretArn}-??????`] }));
     }
 
     const executionLogs = new LogGroup(this, 'TickLoopLogs', {

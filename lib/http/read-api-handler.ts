@@ -1,8 +1,7 @@
-import middy, { type MiddlewareObj } from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { logger } from '../logging';
-import { reportSdkVersion } from '../sdk-version';
+import { serviceHandler } from '../service-handler';
 import { isHttpProblem } from './problems';
 import { baseHeaders, problemResponse } from './responses';
 
@@ -57,17 +56,14 @@ const responseHeaders = (cacheControl: string): MiddlewareObj<Event, Result> => 
 });
 
 /**
- * The one middleware chain of the read API: Powertools logging (Lambda context + request ids),
- * the ReadErrors metric, RFC 9457 errors, and the shared headers. No Powertools
- * tracer here: Lambda's active tracing records each invocation (lib/tracing.ts says why).
- * `after` runs bottom-up and `onError` likewise, so problemJson answers before the Powertools
- * logger middleware resets its keys.
+ * The one middleware chain of the read API: the start every function shares (lib/service-handler.ts:
+ * the SDK check, Powertools logging with the Lambda context), the request ids, the ReadErrors
+ * metric, RFC 9457 errors, and the shared headers. No Powertools tracer here: Lambda's active
+ * tracing records each invocation (lib/tracing.ts says why). `after` runs bottom-up and
+ * `onError` likewise, so problemJson answers before the Powertools logger middleware resets its keys.
  */
 export function readApiHandler(endpoint: ReadEndpoint, options: { cacheControl: string }) {
-  // The smoke check of the runtime's AWS SDK (lib/sdk-version.ts), at init.
-  reportSdkVersion();
-  return middy<Event, Result>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+  return serviceHandler<Event, Result>()
     .use(requestLogKeys())
     .use(problemJson())
     .use(responseHeaders(options.cacheControl))

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { upstreamContract } from '../core/upstream-contract';
 import type { CallBudget } from '../store/call-slots';
 import type { IngestionSettings } from '../core/ingestion-position';
+import type { UpstreamApiKeySecret } from './upstream-api-key';
 
 /** Seconds between ticks: one call slot per tick (the contract's window over its calls). */
 const TICK_SECONDS = upstreamContract.windowSeconds / upstreamContract.callsPerWindow;
@@ -21,6 +22,8 @@ const environmentSchema = z.object({
   TABLE_NAME: z.string().min(1),
   TRANSACTIONS_API_URL: z.url(),
   TRANSACTIONS_API_KEY_SECRET_NAME: z.string().optional().transform((name) => name || undefined),
+  /** Powertools Parameters' own variable: seconds a container reuses the key it read (lib/ingestion/upstream-api-key.ts). */
+  POWERTOOLS_PARAMETERS_MAX_AGE: positiveNumber(300),
   INGEST_FROM: z.iso.datetime({ offset: true }).or(z.iso.date()).default('2023-01-01T00:00:00Z'),
   SETTLE_LAG_SECONDS: nonNegativeNumber(ingestionDefaults.settleLagSeconds),
   LATE_HORIZON_SECONDS: positiveNumber(ingestionDefaults.lateHorizonSeconds),
@@ -37,7 +40,7 @@ const environmentSchema = z.object({
 export interface IngestionConfig {
   tableName: string;
   transactionsApiUrl: string;
-  apiKeySecretName?: string;
+  apiKeySecret: UpstreamApiKeySecret;
   settings: IngestionSettings;
   upstreamTimeoutMs: number;
   markerTtlSeconds: number;
@@ -68,7 +71,7 @@ export function ingestionConfigFrom(environment: NodeJS.ProcessEnv): IngestionCo
   return {
     tableName: env.TABLE_NAME,
     transactionsApiUrl: env.TRANSACTIONS_API_URL,
-    apiKeySecretName: env.TRANSACTIONS_API_KEY_SECRET_NAME,
+    apiKeySecret: { name: env.TRANSACTIONS_API_KEY_SECRET_NAME, maxAgeSeconds: env.POWERTOOLS_PARAMETERS_MAX_AGE },
     settings: {
       ingestFrom: new Date(env.INGEST_FROM).toISOString(),
       settleLagSeconds: env.SETTLE_LAG_SECONDS,

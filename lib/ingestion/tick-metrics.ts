@@ -1,8 +1,11 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { TickReport } from './run-tick';
 
-/** One tick's figures as CloudWatch metrics (the lag alarms and the dashboard read these). */
-export function publishTickMetrics(metrics: Metrics, report: TickReport): void {
+/**
+ * One tick's figures as CloudWatch metrics (the lag alarms and the dashboard read these); the
+ * task chain flushes them after the invocation (lib/task-handler.ts).
+ */
+export function recordTickMetrics(metrics: Metrics, report: TickReport): void {
   metrics.addMetric('IngestionLagSeconds', MetricUnit.Seconds, report.lagSeconds);
   metrics.addMetric('VerifiedLagSeconds', MetricUnit.Seconds, report.verifiedLagSeconds);
   metrics.addMetric('Fetched', MetricUnit.Count, report.fetched);
@@ -18,5 +21,4 @@ export function publishTickMetrics(metrics: Metrics, report: TickReport): void {
   metrics.addMetric('UpstreamCallFailed', MetricUnit.Count, failed ? 1 : 0);
   // The jam alarm reads this: the same call failing again and again (JAM_ATTEMPTS and up).
   metrics.addMetric('ConsecutiveFailures', MetricUnit.Count, report.consecutiveFailures ?? 0);
-  metrics.publishStoredMetrics();
 }

@@ -62,8 +62,9 @@ describe('the local stack with its built-in mock Transaction API', () => {
     const items = dataset.slice(from, upTo, 0, Number.MAX_SAFE_INTEGER);
     expect(payouts).toEqual(expectedPayouts(expectedAggregates(items)));
     expect(payouts.length).toBeGreaterThan(20);
-    // Ingestion kept up with live traffic: the watermark is within seconds of now.
-    expect(Date.now() - Date.parse(watermark)).toBeLessThan(120_000);
+    // Ingestion moved past where it started, tick by tick. (How far the watermark trails the wall
+    // clock is a bench figure, watermarkLagMaxSeconds in test/bench/scenarios/freshness.ts: no test asserts a time.)
+    expect(Date.parse(watermark)).toBeGreaterThan(from);
     expect(lines.some((line) => / tick \d\/5 applied /.test(line))).toBe(true);
   });
 });

@@ -2,6 +2,8 @@ import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import type * as LibDynamoDb from '@aws-sdk/lib-dynamodb';
 import type * as SecretsManager from '@aws-sdk/client-secrets-manager';
+import type * as Observability from '../../lib/observability';
+import { lambdaContext } from '../../infra/local/lambda-context';
 
 // Each test loads the handler afresh (its configuration is read once per container), so the SDK
 // classes are taken from the same fresh module registry and mocked there.
@@ -10,11 +12,17 @@ let sdk: typeof LibDynamoDb;
 let dynamo: AwsStub<any, any, any>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
 let secrets: AwsStub<any, any, any>;
+/** The JSON lines the invocations printed (Powertools logs and EMF metrics), stdout and stderr alike. */
+let printed: Record<string, unknown>[];
 const env = {
   TABLE_NAME: 'aggregates',
   TRANSACTIONS_API_URL: 'http://127.0.0.1:9/api',
   TRANSACTIONS_API_KEY_SECRET_NAME: 'upstream-key',
   INGEST_FROM: '2024-01-01T00:00:00Z',
+  POWERTOOLS_PARAMETERS_MAX_AGE: '300',
+  // What a deployed function prints: INFO logs and EMF metrics (captured below, not shown).
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+  POWERTOOLS_METRICS_DISABLED: 'false',
 };
 const cursor = { pk: 'INGESTION', sk: 'CURSOR', sequence: 4, watermark: '2024-01-01T00:00:00.000Z', counters: {} };
 const page = {
@@ -33,12 +41,26 @@ beforeEach(() => {
   const secretsManager = require('@aws-sdk/client-secrets-manager') as typeof SecretsManager;
   secrets = mockClient(secretsManager.SecretsManagerClient);
   secrets.on(secretsManager.GetSecretValueCommand).resolves({ SecretString: 'secret-key' });
+  printed = [];
+  const capture = (chunk: unknown) => {
+    for (const line of String(chunk).split('\n').filter((text) => text.startsWith('{'))) printed.push(JSON.parse(line) as Record<string, unknown>);
+    return true;
+  };
+  jest.spyOn(process.stdout, 'write').mockImplementation(capture);
+  jest.spyOn(process.stderr, 'write').mockImplementation(capture);
 });
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.restoreAllMocks();
+  jest.useRealTimers();
+});
 
 async function loadHandler() {
-  return (await import('../../functions/fetch-transactions')).handler;
+  const { handler } = await import('../../functions/fetch-transactions');
+  return (event: unknown, context = lambdaContext('fetch-transactions', 10_000)) => handler(event, context);
 }
+/** The handler's logger and metrics: the module instances of the same fresh registry. */
+const observability = () => require('../../lib/observability') as typeof Observability;
+const emfLines = () => printed.filter((line) => '_aws' in line);
 
 test('a tick claims a slot, calls the upstream with the key from Secrets Manager, stores, applies and checkpoints', async () => {
   dynamo.on(sdk.GetCommand).resolves({ Item: cursor });
@@ -87,7 +109,24 @@ test('a misconfigured environment fails the invocation loudly, and the next one 
   await expect(handler({})).resolves.toMatchObject({ outcome: 'backing-off' });
 });
 
-test('the key is read once per container, and again after the upstream rejects it (rotation)', async () => {
+test('the key is read once within its max age, and again once the max age has passed', async () => {
+  dynamo.on(sdk.GetCommand).resolves({ Item: cursor });
+  dynamo.on(sdk.QueryCommand).resolves({ Items: [] });
+  jest.spyOn(globalThis, 'fetch').mockImplementation(async () => new Response('', { status: 502 }));
+  // Only the clock is fake: Powertools Parameters dates its cache entries with Date.
+  jest.useFakeTimers({ doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+  const handler = await loadHandler();
+  await handler({});
+  jest.setSystemTime(Date.now() + 299_000);
+  await handler({});
+  expect(secrets.calls()).toHaveLength(1);
+
+  jest.setSystemTime(Date.now() + 2_000);
+  await handler({});
+  expect(secrets.calls()).toHaveLength(2);
+});
+
+test.each([401, 403])('after the upstream answers %i (a rotated key) the next tick reads the secret again, within its max age', async (status) => {
   dynamo.on(sdk.GetCommand).resolves({ Item: cursor });
   dynamo.on(sdk.QueryCommand).resolves({ Items: [] });
   const fetchSpy = jest.spyOn(globalThis, 'fetch').mockImplementation(async () => new Response('', { status: 502 }));
@@ -96,12 +135,57 @@ test('the key is read once per container, and again after the upstream rejects i
   await handler({});
   expect(secrets.calls()).toHaveLength(1);
 
-  fetchSpy.mockImplementation(async () => new Response('{"message":"Forbidden"}', { status: 403 }));
-  await expect(handler({})).resolves.toMatchObject({ outcome: 'upstream-error', upstreamStatus: 403 });
+  fetchSpy.mockImplementation(async () => new Response('{"message":"Forbidden"}', { status }));
+  await expect(handler({})).resolves.toMatchObject({ outcome: 'upstream-error', upstreamStatus: status });
   secrets.reset().onAnyCommand().resolves({ SecretString: 'rotated-key' });
   fetchSpy.mockImplementation(async () => new Response('', { status: 502 }));
   await handler({});
   expect(secrets.calls()).toHaveLength(1);
-  const headers = fetchSpy.mock.calls.at(-1)![1]!.headers as Record<string, string>;
-  expect(headers['x-api-key']).toBe('rotated-key');
+  expect((fetchSpy.mock.calls.at(-1)![1]!.headers as Record<string, string>)['x-api-key']).toBe('rotated-key');
+  // Accepted again: back to the cached copy.
+  await handler({});
+  expect(secrets.calls()).toHaveLength(1);
+});
+
+test('every log line of a tick carries its Lambda request id (and only that tick\'s), and its metrics are flushed as EMF', async () => {
+  dynamo.on(sdk.GetCommand).resolves({ Item: cursor });
+  dynamo.on(sdk.QueryCommand).resolves({ Items: [] });
+  jest.spyOn(globalThis, 'fetch').mockImplementation(async () => new Response('', { status: 502 }));
+  const handler = await loadHandler();
+  const first = lambdaContext('fetch-transactions', 10_000);
+  const second = lambdaContext('fetch-transactions', 10_000);
+
+  await handler({ source: 'schedule', tick: 1 }, first);
+  await handler({ source: 'schedule', tick: 2 }, second);
+
+  const ticks = printed.filter((line) => line.message === 'tick');
+  expect(ticks.map((line) => line.function_request_id)).toEqual([first.awsRequestId, second.awsRequestId]);
+  expect(ticks[0]).toMatchObject({ level: 'INFO', function_name: 'fetch-transactions', outcome: 'upstream-error', event: { source: 'schedule', tick: 1 } });
+  const emf = emfLines();
+  expect(emf).toHaveLength(2);
+  expect(emf[0]).toMatchObject({ UpstreamCallFailed: 1, Fetched: 0, _aws: { CloudWatchMetrics: [{ Namespace: 'TransactionAggregation' }] } });
+});
+
+test('a failing tick goes through the one error path: logged once with the invocation\'s keys, metrics flushed, the same error thrown to the state machine', async () => {
+  const failure = new Error('DynamoDB is unreachable');
+  dynamo.on(sdk.GetCommand).rejects(failure);
+  const handler = await loadHandler();
+  const { logger, metrics } = observability();
+  const logged = jest.spyOn(logger, 'error');
+  const flushed = jest.spyOn(metrics, 'publishStoredMetrics');
+  const context = lambdaContext('fetch-transactions', 10_000);
+
+  await expect(handler({ source: 'schedule', tick: 3 }, context)).rejects.toThrow('DynamoDB is unreachable');
+
+  expect(logged).toHaveBeenCalledTimes(1);
+  expect(flushed).toHaveBeenCalledTimes(1);
+  const failures = printed.filter((line) => line.level === 'ERROR');
+  expect(failures).toEqual([expect.objectContaining({ message: 'invocation failed', function_request_id: context.awsRequestId, error: expect.objectContaining({ message: 'DynamoDB is unreachable' }) })]);
+});
+
+test('a misconfigured environment takes the same error path', async () => {
+  process.env.TRANSACTIONS_API_URL = 'not a url';
+  const handler = await loadHandler();
+  await expect(handler({})).rejects.toThrow();
+  expect(printed.filter((line) => line.level === 'ERROR').map((line) => line.message)).toEqual(['invocation failed']);
 });

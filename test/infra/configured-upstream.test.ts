@@ -34,8 +34,11 @@ describe('with a Transaction API configured', () => {
       TRANSACTIONS_API_KEY_SECRET_NAME: secretName,
     });
     const roleId = fetchProperties.Role['Fn::GetAtt'][0] as string;
-    const secretReads = statementsOfRole(template, roleId).filter((statement) => actionsOf([statement]).includes('secretsmanager:GetSecretValue'));
+    const statements = statementsOfRole(template, roleId);
+    const secretReads = statements.filter((statement) => actionsOf([statement]).includes('secretsmanager:GetSecretValue'));
     expect(secretReads).toHaveLength(1);
+    // Exactly what Powertools Parameters' getSecret sends, nothing more.
+    expect(actionsOf(statements).filter((action) => action.startsWith('secretsmanager:'))).toEqual(['secretsmanager:GetSecretValue']);
     // Secrets Manager appends 6 random characters to a secret's name in its ARN.
     expect(JSON.stringify(secretReads[0]!.Resource)).toContain(`:secret:${secretName}-??????`);
   });

@@ -11,7 +11,7 @@ import { ingestionSchedule } from '../../infra/definitions/schedule';
 import { apiDocsBundling } from '../../infra/stacks/api-docs-bundling';
 import { MOCK_INGEST_FROM } from '../../infra/stacks/config';
 import { ServiceFunction } from '../../infra/stacks/service-function';
-import { publishTickMetrics } from '../../lib/ingestion/tick-metrics';
+import { recordTickMetrics } from '../../lib/ingestion/tick-metrics';
 import { METRICS_NAMESPACE } from '../../lib/observability';
 import { createTableInput } from '../../lib/store/create-table-input';
 import { tableSchema } from '../../lib/store/table-schema';
@@ -283,15 +283,15 @@ describe('alarms and dashboard', () => {
 
   test('the metrics the alarms watch are the ones the fetch function publishes, in its namespace', () => {
     const published: string[] = [];
-    const recorder = { addMetric: (name: string) => published.push(name), publishStoredMetrics: () => undefined };
-    publishTickMetrics(recorder as unknown as Parameters<typeof publishTickMetrics>[0], {
+    const recorder = { addMetric: (name: string) => published.push(name) };
+    recordTickMetrics(recorder as unknown as Parameters<typeof recordTickMetrics>[0], {
       outcome: 'applied',
       fetched: 1,
       applied: 1,
       duplicates: 0,
       quarantined: 0,
       lagSeconds: 3,
-    } as Parameters<typeof publishTickMetrics>[1]);
+    } as Parameters<typeof recordTickMetrics>[1]);
     expect(published).toEqual(expect.arrayContaining(['IngestionLagSeconds', 'UpstreamCallFailed', 'Fetched', 'Applied', 'Duplicates', 'Quarantined']));
     // The namespace is the stack's name; the default stack's is the handlers' default namespace.
     expect(stack.stackName).toBe(METRICS_NAMESPACE);
