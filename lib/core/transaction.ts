@@ -1,5 +1,5 @@
 import Big from 'big.js';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { amountDomain, createdAtWithoutOffset, idDomain, transactionTypes, userIdDomain, type TransactionType } from './accepted-domain';
 
 export { transactionTypes, type TransactionType };
@@ -40,31 +40,32 @@ const MAX_ID_BYTES = idDomain.maxBytes;
  * without an offset, or with a space for the `T` (the API's own query format), is UTC.
  */
 const idText = (field: string) =>
-  z.preprocess(
-    (value) => (value instanceof DecimalText && /^-?\d+$/.test(value.text) ? value.text : value),
-    z.string(`${field} is missing or not a string`),
+  z.pipe(
+    z.transform((value: unknown) => (value instanceof DecimalText && /^-?\d+$/.test(value.text) ? value.text : value)),
+    z.string({ error: `${field} is missing or not a string` }),
   );
-const lenientDateTime = z.preprocess(
-  (value) => (typeof value === 'string' && createdAtWithoutOffset.test(value) ? `${value.replace(' ', 'T')}Z` : value),
-  z.iso.datetime({ offset: true, message: 'createdAt is not an ISO 8601 date-time' }),
+const lenientDateTime = z.pipe(
+  z.transform((value: unknown) => (typeof value === 'string' && createdAtWithoutOffset.test(value) ? `${value.replace(' ', 'T')}Z` : value)),
+  z.iso.datetime({ offset: true, error: 'createdAt is not an ISO 8601 date-time' }),
 );
-const lenientType = z.preprocess(
-  (value) => (typeof value === 'string' ? (transactionTypes.find((type) => type.toLowerCase() === value.trim().toLowerCase()) ?? value) : value),
-  z.enum(transactionTypes, `type is not one of ${transactionTypes.join(', ')}`),
+const lenientType = z.pipe(
+  z.transform((value: unknown) => (typeof value === 'string' ? (transactionTypes.find((type) => type.toLowerCase() === value.trim().toLowerCase()) ?? value) : value)),
+  z.enum(transactionTypes, { error: `type is not one of ${transactionTypes.join(', ')}` }),
 );
 
 const recordSchema = z.object({
-  id: idText('id').pipe(
-    z
-      .string()
-      .min(1, 'id is empty')
-      .max(MAX_ID_CHARACTERS, `id is longer than ${MAX_ID_CHARACTERS} characters`)
-      .refine((id) => Buffer.byteLength(id, 'utf8') <= MAX_ID_BYTES, `id is longer than ${MAX_ID_BYTES} bytes`),
+  id: z.pipe(
+    idText('id'),
+    z.string().check(
+      z.minLength(1, 'id is empty'),
+      z.maxLength(MAX_ID_CHARACTERS, `id is longer than ${MAX_ID_CHARACTERS} characters`),
+      z.refine((id: string) => Buffer.byteLength(id, 'utf8') <= MAX_ID_BYTES, `id is longer than ${MAX_ID_BYTES} bytes`),
+    ),
   ),
-  userId: idText('userId').pipe(z.string().regex(userIdDomain.pattern, `userId is not ${userIdDomain.rule}`)),
+  userId: z.pipe(idText('userId'), z.string().check(z.regex(userIdDomain.pattern, `userId is not ${userIdDomain.rule}`))),
   createdAt: lenientDateTime,
   type: lenientType,
-  amount: z.instanceof(DecimalText, { message: 'amount is missing or not a JSON number' }),
+  amount: z.instanceof(DecimalText, { error: 'amount is missing or not a JSON number' }),
 });
 
 export type RecordValidation = { ok: true; transaction: Transaction } | { ok: false; reason: string };

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { upstreamContract } from '../core/upstream-contract';
 import type { CallBudget } from '../store/call-slots';
 import type { IngestionSettings } from '../core/ingestion-position';
@@ -8,9 +8,9 @@ import type { UpstreamApiKeySecret } from './upstream-api-key';
 const TICK_SECONDS = upstreamContract.windowSeconds / upstreamContract.callsPerWindow;
 
 /** A setting that may be 0 (the head reading at once, reconciliation off). */
-const nonNegativeNumber = (fallback: number) => z.coerce.number().nonnegative().default(fallback);
+const nonNegativeNumber = (fallback: number) => z._default(z.coerce.number().check(z.nonnegative()), fallback);
 /** A setting where 0 would mean nothing sensible (a timeout, a TTL): refused. */
-const positiveNumber = (fallback: number) => z.coerce.number().positive().default(fallback);
+const positiveNumber = (fallback: number) => z._default(z.coerce.number().check(z.positive()), fallback);
 
 /**
  * The passes' timing and the markers' lifetime: one definition, read by this schema, by the
@@ -19,22 +19,25 @@ const positiveNumber = (fallback: number) => z.coerce.number().positive().defaul
 export const ingestionDefaults = { settleLagSeconds: 45, lateHorizonSeconds: 60, headLagTargetSeconds: 70, reconcileHours: 24, markerTtlDays: 7 } as const;
 
 const environmentSchema = z.object({
-  TABLE_NAME: z.string().min(1),
+  TABLE_NAME: z.string().check(z.minLength(1)),
   TRANSACTIONS_API_URL: z.url(),
-  TRANSACTIONS_API_KEY_SECRET_NAME: z.string().optional().transform((name) => name || undefined),
+  TRANSACTIONS_API_KEY_SECRET_NAME: z.pipe(
+    z.optional(z.string()),
+    z.transform((name) => name || undefined),
+  ),
   /** Powertools Parameters' own variable: seconds a container reuses the key it read (lib/ingestion/upstream-api-key.ts). */
   POWERTOOLS_PARAMETERS_MAX_AGE: positiveNumber(300),
-  INGEST_FROM: z.iso.datetime({ offset: true }).or(z.iso.date()).default('2023-01-01T00:00:00Z'),
+  INGEST_FROM: z._default(z.union([z.iso.datetime({ offset: true }), z.iso.date()]), '2023-01-01T00:00:00Z'),
   SETTLE_LAG_SECONDS: nonNegativeNumber(ingestionDefaults.settleLagSeconds),
   LATE_HORIZON_SECONDS: positiveNumber(ingestionDefaults.lateHorizonSeconds),
   HEAD_LAG_TARGET_SECONDS: positiveNumber(ingestionDefaults.headLagTargetSeconds),
   RECONCILE_HOURS: nonNegativeNumber(ingestionDefaults.reconcileHours),
   UPSTREAM_TIMEOUT_MS: positiveNumber(5000),
   // At least two days: the markers must outlive the day's margin that every re-read keeps (markerSafeSeconds).
-  MARKER_TTL_DAYS: z.coerce.number().min(2).default(ingestionDefaults.markerTtlDays),
-  APPLY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
+  MARKER_TTL_DAYS: z._default(z.coerce.number().check(z.minimum(2)), ingestionDefaults.markerTtlDays),
+  APPLY_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(64)), 16),
   /** Local runtime only: divides the budget window (and the cadence), never data timestamps. */
-  TIME_SCALE: z.coerce.number().positive().default(1),
+  TIME_SCALE: positiveNumber(1),
 });
 
 export interface IngestionConfig {

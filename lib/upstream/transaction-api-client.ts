@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DecimalText } from '../core/transaction';
 import { parseLossless } from '../core/lossless-json';
 import { toUpstreamTimestamp } from '../core/upstream-time';
@@ -39,18 +39,20 @@ export interface TransactionApiClientOptions {
 }
 
 /** A count the upstream reports; anything else in its place reads as "not reported" (meta is advice, see upstream-page.ts). */
-const count = z
-  .unknown()
-  .transform((value) => (value instanceof DecimalText ? Number(value.text) : Number.NaN))
-  .transform((value) => (Number.isSafeInteger(value) && value >= 0 ? value : undefined));
+const count = z.pipe(
+  z.unknown(),
+  z.transform((value) => {
+    const number = value instanceof DecimalText ? Number(value.text) : Number.NaN;
+    return Number.isSafeInteger(number) && number >= 0 ? number : undefined;
+  }),
+);
 /** Only `items` is required: the paging decisions never rest on meta alone. */
 const envelopeSchema = z.object({
   items: z.array(z.unknown()),
-  meta: z
-    .object({ totalItems: count, itemCount: count, itemsPerPage: count, totalPages: count, currentPage: count })
-    .partial()
-    .optional()
-    .transform((meta) => Object.fromEntries(Object.entries(meta ?? {}).filter(([, value]) => value !== undefined)) as PageMeta),
+  meta: z.pipe(
+    z.optional(z.partial(z.object({ totalItems: count, itemCount: count, itemsPerPage: count, totalPages: count, currentPage: count }))),
+    z.transform((meta) => Object.fromEntries(Object.entries(meta ?? {}).filter(([, value]) => value !== undefined)) as PageMeta),
+  ),
 });
 
 export function createTransactionApiClient(options: TransactionApiClientOptions): TransactionSource {
