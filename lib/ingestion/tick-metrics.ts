@@ -12,13 +12,17 @@ export function recordTickMetrics(metrics: Metrics, report: TickReport): void {
   metrics.addMetric('Applied', MetricUnit.Count, report.applied);
   metrics.addMetric('Duplicates', MetricUnit.Count, report.duplicates);
   metrics.addMetric('Quarantined', MetricUnit.Count, report.quarantined);
-  metrics.addMetric('HeadCalls', MetricUnit.Count, report.pass === 'head' ? 1 : 0);
-  metrics.addMetric('TailCalls', MetricUnit.Count, report.pass === 'tail' ? 1 : 0);
-  metrics.addMetric('ReconcileCalls', MetricUnit.Count, report.pass === 'reconcile' ? 1 : 0);
+  const failed = report.outcome === 'rate-limited' || report.outcome === 'upstream-error';
+  // A call was made only by a tick that fetched (applied) or whose call failed; a re-applied or stuck page made none.
+  const calledPass = report.outcome === 'applied' || failed ? report.pass : undefined;
+  metrics.addMetric('HeadCalls', MetricUnit.Count, calledPass === 'head' ? 1 : 0);
+  metrics.addMetric('TailCalls', MetricUnit.Count, calledPass === 'tail' ? 1 : 0);
+  metrics.addMetric('ReconcileCalls', MetricUnit.Count, calledPass === 'reconcile' ? 1 : 0);
   metrics.addMetric('LateApplied', MetricUnit.Count, report.pass && report.pass !== 'head' ? report.applied : 0);
   metrics.addMetric('Conflicts', MetricUnit.Count, report.conflicts?.length ?? 0);
-  const failed = report.outcome === 'rate-limited' || report.outcome === 'upstream-error';
   metrics.addMetric('UpstreamCallFailed', MetricUnit.Count, failed ? 1 : 0);
+  // A stored page that could not be applied (or whose chunks are gone): the jam alarm below reads its streak.
+  metrics.addMetric('ApplyFailed', MetricUnit.Count, report.outcome === 'apply-failed' || report.outcome === 'pending-lost' ? 1 : 0);
   // The jam alarm reads this: the same call failing again and again (JAM_ATTEMPTS and up).
   metrics.addMetric('ConsecutiveFailures', MetricUnit.Count, report.consecutiveFailures ?? 0);
 }
