@@ -142,12 +142,14 @@ export class ReadApi extends Construct {
     });
     const stack = Stack.of(this);
     const apiLogicalId = String(stack.resolve((this.api.node.defaultChild as CfnResource).logicalId));
-    // cdk-nag names the resource as synthesized: pseudo parameters in an environment-agnostic stack, literals with an explicit env.
+    // cdk-nag names the resource as synthesized: pseudo parameters in an environment-agnostic stack, literals with an explicit env
+    // (the partition too: @aws-cdk/core:enablePartitionLiterals).
+    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     for (const path of dataPaths.filter((candidate) => candidate.includes('*'))) {
       Validations.of(this.clientPolicy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${region}:${account}:<${apiLogicalId}>/${this.stage.stageName}/GET${path}]`,
+        id: `AwsSolutions-IAM5[Resource::arn:${partition}:execute-api:${region}:${account}:<${apiLogicalId}>/${this.stage.stageName}/GET${path}]`,
         reason: `Only GET ${path} of this API's $default stage: the * stands for a path parameter, which IAM cannot match more narrowly.`,
       });
     }

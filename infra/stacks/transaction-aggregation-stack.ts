@@ -22,15 +22,16 @@ export class TransactionAggregationStack extends Stack {
 
   constructor(scope: Construct, id: string, props: TransactionAggregationStackProps) {
     const { config } = props;
+    const tags = { service: 'transaction-aggregation', stage: config.stage, stack: id };
     super(scope, id, {
       ...props,
+      // The stack's own tags (@aws-cdk/core:explicitStackTags: no longer taken from Tags.of(this)); CloudFormation also puts them on every resource it can.
+      tags: { ...tags, ...props.tags },
       // Production pins its account and region (no accidental deploy elsewhere) and cannot be deleted by a stray `cdk destroy`.
       env: props.env ?? (config.account || config.region ? { account: config.account, region: config.region } : undefined),
       terminationProtection: props.terminationProtection ?? config.stage === 'prod',
     });
-    Tags.of(this).add('service', 'transaction-aggregation');
-    Tags.of(this).add('stage', config.stage);
-    Tags.of(this).add('stack', id);
+    for (const [key, value] of Object.entries(tags)) Tags.of(this).add(key, value);
     this.aggregates = new AggregatesTable(this, 'Aggregates');
     this.ingestion = new Ingestion(this, 'Ingestion', { aggregates: this.aggregates, config });
     this.readApi = new ReadApi(this, 'ReadApi', { aggregates: this.aggregates, config });

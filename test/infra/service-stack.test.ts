@@ -254,7 +254,7 @@ describe('read API', () => {
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', { Ref: readApiId }, `/$default/GET${path}`]],
     });
     expect(propertiesOf('AWS::IAM::ManagedPolicy', policyId).PolicyDocument.Statement).toEqual([
-      { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [routeArn('/aggregatedData/payouts'), routeArn('/aggregatedData/*')] },
+      { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [routeArn('/aggregatedData/*'), routeArn('/aggregatedData/payouts')] },
     ]);
     template.hasOutput('ReadApiClientsPolicyArn', { Value: { Ref: policyId } });
   });
