@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { apiRoutes } from '../../infra/definitions/routes';
 import { ingestionSchedule } from '../../infra/definitions/schedule';
 import { apiDocsBundling } from '../../infra/stacks/api-docs-bundling';
@@ -388,7 +390,12 @@ describe('the api-docs bundle (real esbuild bundling)', () => {
   test('carries the Swagger UI files, and the bundled handler serves them as it would in Lambda', () => {
     const app = new App({ outdir });
     const docsStack = new Stack(app, 'Docs');
-    new ServiceFunction(docsStack, 'ApiDocs', { entry: 'api-docs', serviceName: 'read-api', bundling: apiDocsBundling() });
+    new ServiceFunction(docsStack, 'ApiDocs', {
+      entry: 'api-docs',
+      serviceName: 'read-api',
+      bundling: apiDocsBundling(),
+      logs: { retention: RetentionDays.ONE_WEEK, encryptionKey: new Key(docsStack, 'Key') },
+    });
     app.synth();
     const assets = readdirSync(outdir).filter((name) => name.startsWith('asset.'));
     expect(assets).toHaveLength(1);
