@@ -19,6 +19,7 @@ import { createTableInput } from '../../lib/store/create-table-input';
 import { tableSchema } from '../../lib/store/table-schema';
 import { acknowledgements, unacknowledgedFindings } from './support/nag-findings';
 import { actionsOf, statementsOfRole } from './support/role-statements';
+import { governedStackTests } from './support/governed-stack-tests';
 import { cdkJsonContext, synthesizeService } from './support/synthesize-service';
 
 // One synthesis for the whole file: the demo deployment (`-c upstream=mock`).
@@ -419,6 +420,18 @@ describe('the api-docs bundle (real esbuild bundling)', () => {
   });
 });
 
+governedStackTests(service, {
+  fixture: 'stateful-resources-dev.json',
+  logRetentionDays: 365,
+  // Six functions, four public routes, the dead-letter queue; the invoke permissions of an environment-agnostic stack (see infra/stacks/invoke-permissions.ts).
+  acknowledgedControls: {
+    lambda_inside_vpc_check: 6,
+    api_gw_v2_authorization_type_configured_check: 4,
+    sqs_dlq_check: 1,
+    lambda_function_public_access_prohibited_check: 6,
+  },
+});
+
 describe('cdk-nag (AWS Solutions)', () => {
   test('reports no unacknowledged finding', () => {
     expect(unacknowledgedFindings(service.app)).toEqual([]);
@@ -434,6 +447,10 @@ describe('cdk-nag (AWS Solutions)', () => {
         'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<ReadApi>/$default/GET/aggregatedData/*]',
         'AwsSolutions-SQS3',
+        'cdk-validator-cfnguard::api_gw_v2_authorization_type_configured_check',
+        'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check',
+        'cdk-validator-cfnguard::lambda_inside_vpc_check',
+        'cdk-validator-cfnguard::sqs_dlq_check',
       ].sort(),
     );
     const publicRoutes = found.filter(({ id }) => id === 'AwsSolutions-APIG4').map(({ path }) => path.split('/').pop());
