@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import type { IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import type { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, type IApplyRule, NagRuleCompliance } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 
@@ -51,6 +51,24 @@ class CountingAwsSolutionsChecks extends AwsSolutionsChecks {
   }
 }
 
+/**
+ * The AWS Control Tower proactive controls (cfn-guard rules) over the synthesized templates. The
+ * validator reports its findings without a severity; the CDK core, once it has dropped the
+ * acknowledged ones, fails the synth only on the remaining findings of severity `error`, so without
+ * one an unacknowledged finding would pass whenever another was acknowledged. Each finding is an error here.
+ */
+class ControlTowerChecks implements IPolicyValidationPlugin {
+  private readonly validator = new CfnGuardValidator();
+  readonly name = this.validator.name;
+  readonly version = this.validator.version;
+  readonly ruleIds = this.validator.ruleIds;
+
+  validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const report = this.validator.validate(context);
+    return { ...report, violations: report.violations.map((violation) => ({ ...violation, severity: violation.severity ?? 'error' })) };
+  }
+}
+
 /** A finding as the CDK's validation report (validation-report.json) lists it. */
 interface ReportedViolation {
   ruleName: string;
@@ -78,7 +96,7 @@ export interface CheckResult {
  */
 export class PolicyChecks {
   private readonly nag: CountingAwsSolutionsChecks;
-  private readonly controlTower = new CfnGuardValidator();
+  private readonly controlTower = new ControlTowerChecks();
 
   constructor(app: IConstruct) {
     if (this.controlTower.name !== CONTROL_TOWER_PLUGIN) throw new Error(`the Control Tower validator is now named ${this.controlTower.name}: update CONTROL_TOWER_PLUGIN`);
