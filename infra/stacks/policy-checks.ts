@@ -9,7 +9,7 @@ import type { IConstruct } from 'constructs';
  * The name of the Control Tower validator plugin, which is also the namespace of its rule ids:
  * `Validations.of(x).acknowledge({ id: controlTowerRule('lambda_inside_vpc_check'), ... })`.
  */
-export const CONTROL_TOWER_PLUGIN = 'cdk-validator-cfnguard';
+const CONTROL_TOWER_PLUGIN = 'cdk-validator-cfnguard';
 
 /** The id to acknowledge a Control Tower proactive control (a cfn-guard rule name) with. */
 export const controlTowerRule = (ruleName: string): string => `${CONTROL_TOWER_PLUGIN}::${ruleName}`;
@@ -128,9 +128,10 @@ export class PolicyChecks {
   summary(assemblyDirectory: string): string {
     const { nag, controlTower } = this.result(assemblyDirectory);
     const acknowledged = nag.acknowledged + controlTower.acknowledged.length;
+    const unacknowledged = nag.unacknowledged + controlTower.unacknowledged.length;
     return (
       `Checked by cdk-nag (AWS Solutions) and the AWS Control Tower proactive controls (${this.controlTower.ruleIds?.length ?? 0} cfn-guard rules): ` +
-      `${nag.unacknowledged + controlTower.unacknowledged.length} unacknowledged findings; ` +
+      `${unacknowledged} unacknowledged finding${unacknowledged === 1 ? '' : 's'}; ` +
       `${acknowledged} acknowledged (cdk-nag ${nag.acknowledged}, Control Tower ${controlTower.acknowledged.length}), each with its reason in the code (infra/README.md, "Security review").`
     );
   }
