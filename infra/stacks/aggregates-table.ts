@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { globalSecondaryIndexes, tableSchema } from '../../lib/store/table-schema';
 
@@ -10,7 +11,8 @@ import { globalSecondaryIndexes, tableSchema } from '../../lib/store/table-schem
  * `Table` (AWS::DynamoDB::Table) rather than `TableV2` (AWS::DynamoDB::GlobalTable): one region
  * is all the service needs, the resource maps one to one onto lib/store/create-table-input.ts,
  * and it keeps the PITR / deletion-protection settings where every tool (cdk-nag included)
- * looks for them.
+ * looks for them. Encrypted with the stack's customer-managed key (AWS Control Tower control
+ * CT.DYNAMODB.PR.2); switching an existing table's encryption is an in-place update.
  */
 export class AggregatesTable extends Construct {
   readonly table: Table;
@@ -19,7 +21,7 @@ export class AggregatesTable extends Construct {
   /** ARN of the sparse payout-amount index (amount order, ties by userId). */
   readonly payoutAmountIndexArn: string;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: { encryptionKey: IKey }) {
     super(scope, id);
     this.table = new Table(this, 'Table', {
       partitionKey: { name: tableSchema.partitionKey, type: AttributeType.STRING },
@@ -29,6 +31,8 @@ export class AggregatesTable extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       timeToLiveAttribute: tableSchema.timeToLiveAttribute,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: props.encryptionKey,
     });
     // Both indexes come from the one schema DynamoDB Local is created from (lib/store/table-schema.ts).
     for (const index of globalSecondaryIndexes) {

@@ -4,6 +4,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { denyGrantsExceptForAwsResources } from './data-key';
 
 /**
  * Where alarms notify: an SNS topic encrypted with its own rotating KMS key, TLS-only, that
@@ -18,6 +19,7 @@ export class AlarmTopic extends Construct {
     const key = new Key(this, 'Key', { enableKeyRotation: true, description: 'Encrypts the alarm notification topic' });
     // CloudWatch encrypts the message it publishes with this key (AWS's documented key policy for alarm topics).
     key.grant(cloudWatch, 'kms:Decrypt', 'kms:GenerateDataKey*');
+    denyGrantsExceptForAwsResources(key);
     this.topic = new Topic(this, 'Topic', { masterKey: key, enforceSSL: true, displayName: 'Transaction aggregation alarms' });
     const { account, region, partition } = Stack.of(this);
     // The topic policy (created by enforceSSL) replaces SNS's default one: let this account's alarms publish.

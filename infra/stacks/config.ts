@@ -1,3 +1,4 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
 import { ingestionDefaults } from '../../lib/ingestion/ingestion-config';
 import { mockKnobNames, mockSettingsFrom } from '../../lib/mock-upstream/mock-settings';
@@ -24,7 +25,17 @@ export const configSettings = {
 type SettingName = keyof typeof configSettings;
 
 /** Settings only CDK context gives (`-c key=value`): an exported variable must never choose them. */
-export const contextOnlySettings = ['upstream', 'stage', 'account', 'region', 'domainName', 'certificateArn', 'readApiTracing'] as const;
+export const contextOnlySettings = [
+  'upstream',
+  'stage',
+  'account',
+  'region',
+  'domainName',
+  'certificateArn',
+  'readApiTracing',
+  'logRetentionDays',
+  'encryptionKeyArn',
+] as const;
 type ContextOnlySetting = (typeof contextOnlySettings)[number];
 
 const variableOf = (name: string): string => (name in configSettings ? configSettings[name as SettingName] : 'context only');
@@ -34,6 +45,12 @@ const optionalText = z
   .string()
   .optional()
   .transform((text) => text?.trim() || undefined);
+
+/** The retention periods CloudWatch Logs accepts, in days (CDK's RetentionDays, without "never expire"). */
+const logRetentionChoices = Object.values(RetentionDays).filter((days): days is number => typeof days === 'number' && days !== RetentionDays.INFINITE);
+
+/** AWS Control Tower's CT.CLOUDWATCH.PR.2 (and many audit regimes): a year of logs; stage=prod keeps at least this. */
+export const MIN_PROD_LOG_RETENTION_DAYS = 365;
 
 /** Where the demo deployment starts reading its mock (which holds the service description's 2023 example). */
 export const MOCK_INGEST_FROM = '2023-01-01T00:00:00Z';
@@ -128,6 +145,14 @@ const configSchema = z.object({
     .union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')])
     .optional()
     .transform((on) => on ?? false),
+  /** Days every log group keeps its events (one of CloudWatch's periods); at least 365 with stage=prod. */
+  logRetentionDays: z.coerce
+    .number()
+    .int()
+    .refine((days) => logRetentionChoices.includes(days), { error: `one of CloudWatch Logs' retention periods: ${logRetentionChoices.join(', ')}` })
+    .default(MIN_PROD_LOG_RETENTION_DAYS),
+  /** A customer-managed KMS key (its ARN) for the table and the log groups instead of the one the stack creates. */
+  encryptionKeyArn: optionalText.pipe(z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)').optional()),
   /** The deployed mock's environment (MOCK_* knobs); ignored when a real Transaction API is configured. */
   mockKnobs: mockKnobsSchema,
 });
@@ -150,6 +175,13 @@ const upstreamChoice = configSchema
     }
     if (config.stage === 'prod' && (!config.account || !config.region)) {
       context.addIssue({ code: 'custom', path: ['stage'], message: 'stage=prod deploys to an explicit environment: add -c account=<12 digits> -c region=<region>' });
+    }
+    if (config.stage === 'prod' && config.logRetentionDays < MIN_PROD_LOG_RETENTION_DAYS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['logRetentionDays'],
+        message: `stage=prod keeps logs at least ${MIN_PROD_LOG_RETENTION_DAYS} days (AWS Control Tower control CT.CLOUDWATCH.PR.2); a shorter retention is for dev stages`,
+      });
     }
     if (Boolean(config.domainName) !== Boolean(config.certificateArn)) {
       context.addIssue({ code: 'custom', path: ['domainName'], message: 'a custom domain needs both -c domainName=... and -c certificateArn=... (an ACM certificate for that name, in the stack region)' });

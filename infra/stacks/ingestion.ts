@@ -2,7 +2,6 @@ import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -11,7 +10,9 @@ import { ingestionSchedule } from '../definitions/schedule';
 import { tickLoopDefinition } from '../definitions/tick-loop';
 import type { AggregatesTable } from './aggregates-table';
 import type { ServiceConfig } from './config';
+import { type LogSettings, serviceLogGroup } from './log-settings';
 import { MockUpstream } from './mock-upstream';
+import { controlTowerRule } from './policy-checks';
 import { ServiceFunction } from './service-function';
 import { grantIngestionWrites } from './table-access';
 import { vendedLogGroupName } from './unique-names';
@@ -19,6 +20,7 @@ import { vendedLogGroupName } from './unique-names';
 export interface IngestionProps {
   aggregates: AggregatesTable;
   config: ServiceConfig;
+  logs: LogSettings;
 }
 
 /**
@@ -35,17 +37,18 @@ export class Ingestion extends Construct {
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
     super(scope, id);
-    const { config, aggregates } = props;
+    const { config, aggregates, logs } = props;
     // The config guarantees an explicit choice: the mock (-c upstream=mock) or a real HTTPS URL.
     let transactionsApiUrl = config.transactionsApiUrl;
     if (config.upstream === 'mock' || !transactionsApiUrl) {
-      this.mockUpstream = new MockUpstream(this, 'MockUpstream', { knobs: config.mockKnobs });
+      this.mockUpstream = new MockUpstream(this, 'MockUpstream', { knobs: config.mockKnobs, logs });
       transactionsApiUrl = this.mockUpstream.url;
     }
 
     this.fetchFunction = new ServiceFunction(this, 'FetchTransactions', {
       entry: 'fetch-transactions',
       serviceName: 'ingestion',
+      logs,
       memorySize: 512,
       timeout: Duration.seconds(ingestionSchedule.fetchTimeoutSeconds),
       // Opt-in only (-c fetchReservedConcurrency=N): a reservation fails the first deploy on accounts
@@ -73,10 +76,7 @@ export class Ingestion extends Construct {
       fetchFn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [`${secret.secretArn}-??????`] }));
     }
 
-    const executionLogs = new LogGroup(this, 'TickLoopLogs', {
-      logGroupName: vendedLogGroupName(this, 'states', 'TickLoop'),
-      retention: RetentionDays.ONE_MONTH,
-    });
+    const executionLogs = serviceLogGroup(this, 'TickLoopLogs', logs, vendedLogGroupName(this, 'states', 'TickLoop'));
     this.stateMachine = new StateMachine(this, 'TickLoop', {
       // Express: ~43,200 executions a month (~$2.5) cost less than their ~390k Standard state transitions (~$10); see README.
       stateMachineType: StateMachineType.EXPRESS,
@@ -98,10 +98,11 @@ export class Ingestion extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(this.scheduleDeadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter queue: the one of the EventBridge rule target that starts the tick loop (cdk-nag only recognises SQS redrive policies).',
-    });
+    const isItselfADeadLetterQueue = 'This queue is itself a dead-letter queue: the one of the EventBridge rule target that starts the tick loop';
+    Validations.of(this.scheduleDeadLetters).acknowledge(
+      { id: 'AwsSolutions-SQS3', reason: `${isItselfADeadLetterQueue} (cdk-nag only recognises SQS redrive policies).` },
+      { id: controlTowerRule('sqs_dlq_check'), reason: `${isItselfADeadLetterQueue}; a dead-letter queue needs no dead-letter queue (nothing consumes it: it alarms, and an operator purges it).` },
+    );
     this.schedule = new Rule(this, 'EveryMinute', {
       description: `Starts the tick loop ${ingestionSchedule.ruleExpression}`,
       schedule: Schedule.expression(ingestionSchedule.ruleExpression),

@@ -1,7 +1,8 @@
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpStage, LogGroupLogDestination, type HttpApi, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { type LogSettings, serviceLogGroup } from './log-settings';
 import { vendedLogGroupName } from './unique-names';
 
 /** One JSON line per request, ready for CloudWatch Logs Insights. */
@@ -27,6 +28,7 @@ export interface LoggedHttpStageProps {
   /** Names the access log group: `/aws/vendedlogs/apigateway/<stack>-<logName>-<stack id suffix>`. */
   logName: string;
   throttle?: ThrottleSettings;
+  logs: LogSettings;
 }
 
 /** The `$default` stage of an HTTP API, auto-deployed, with JSON access logs in its own log group. */
@@ -36,10 +38,7 @@ export class LoggedHttpStage extends Construct {
 
   constructor(scope: Construct, id: string, props: LoggedHttpStageProps) {
     super(scope, id);
-    this.accessLogs = new LogGroup(this, 'AccessLogs', {
-      logGroupName: vendedLogGroupName(this, 'apigateway', props.logName),
-      retention: RetentionDays.ONE_MONTH,
-    });
+    this.accessLogs = serviceLogGroup(this, 'AccessLogs', props.logs, vendedLogGroupName(this, 'apigateway', props.logName));
     this.stage = new HttpStage(this, 'Stage', {
       httpApi: props.api,
       stageName: '$default',

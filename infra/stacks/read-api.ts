@@ -9,7 +9,10 @@ import { apiRoutes, type ApiRoute } from '../definitions/routes';
 import type { AggregatesTable } from './aggregates-table';
 import { apiDocsBundling } from './api-docs-bundling';
 import type { ServiceConfig } from './config';
+import { scopeInvokePermissionsToAccount } from './invoke-permissions';
+import type { LogSettings } from './log-settings';
 import { LoggedHttpStage } from './logged-http-stage';
+import { controlTowerRule } from './policy-checks';
 import { ServiceFunction } from './service-function';
 import { grantPayoutIndexQuery, grantStatusRead, grantUserAggregateRead, grantWatermarkRead } from './table-access';
 
@@ -30,7 +33,7 @@ const tableGrants: Partial<Record<RouteHandler, (aggregates: AggregatesTable, gr
 
 /**
  * The handlers whose routes may be public, and why. A public route to any other handler stays
- * an unacknowledged cdk-nag finding (AwsSolutions-APIG4) and fails the synth.
+ * an unacknowledged finding (cdk-nag AwsSolutions-APIG4, Control Tower CT.APIGATEWAY.PR.5) and fails the synth.
  */
 const publicByDesign: Partial<Record<RouteHandler, string>> = {
   'get-status': 'it shows ingestion freshness (lag, last outcome, counters) to monitors and status pages, never user data.',
@@ -40,6 +43,7 @@ const publicByDesign: Partial<Record<RouteHandler, string>> = {
 export interface ReadApiProps {
   aggregates: AggregatesTable;
   config: ServiceConfig;
+  logs: LogSettings;
 }
 
 /**
@@ -73,6 +77,7 @@ export class ReadApi extends Construct {
       api: this.api,
       logName: 'ReadApi',
       throttle: { rateLimit: props.config.apiRateLimit, burstLimit: props.config.apiBurstLimit },
+      logs: props.logs,
     }).stage;
 
     if (props.config.domainName && props.config.certificateArn) {
@@ -94,6 +99,7 @@ export class ReadApi extends Construct {
         created = new ServiceFunction(this, pascalCase(handler), {
           entry: handler,
           serviceName: 'read-api',
+          logs: props.logs,
           environment,
           bundling,
           // Off unless -c readApiTracing=true: at millions of requests a day X-Ray costs more than the functions (README).
@@ -123,8 +129,10 @@ export class ReadApi extends Construct {
       }
       const publicReason = publicByDesign[route.handler];
       if (!route.authenticated && publicReason) {
-        Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: `${route.method} ${route.path} is public by design: ${publicReason}` });
+        const reason = `${route.method} ${route.path} is public by design: ${publicReason}`;
+        Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason }, { id: controlTowerRule('api_gw_v2_authorization_type_configured_check'), reason });
       }
+      scopeInvokePermissionsToAccount(httpRoute);
     }
     this.functions = functions;
     if (Object.keys(routeSettings).length > 0) stageResource.routeSettings = routeSettings;
@@ -142,12 +150,14 @@ export class ReadApi extends Construct {
     });
     const stack = Stack.of(this);
     const apiLogicalId = String(stack.resolve((this.api.node.defaultChild as CfnResource).logicalId));
-    // cdk-nag names the resource as synthesized: pseudo parameters in an environment-agnostic stack, literals with an explicit env.
+    // cdk-nag names the resource as synthesized: pseudo parameters in an environment-agnostic stack, literals with an explicit env
+    // (the partition too: @aws-cdk/core:enablePartitionLiterals).
+    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     for (const path of dataPaths.filter((candidate) => candidate.includes('*'))) {
       Validations.of(this.clientPolicy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${region}:${account}:<${apiLogicalId}>/${this.stage.stageName}/GET${path}]`,
+        id: `AwsSolutions-IAM5[Resource::arn:${partition}:execute-api:${region}:${account}:<${apiLogicalId}>/${this.stage.stageName}/GET${path}]`,
         reason: `Only GET ${path} of this API's $default stage: the * stands for a path parameter, which IAM cannot match more narrowly.`,
       });
     }

@@ -1,9 +1,12 @@
-import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AggregatesTable } from './aggregates-table';
-import type { ServiceConfig } from './config';
+import { MIN_PROD_LOG_RETENTION_DAYS, type ServiceConfig } from './config';
+import { DataKey } from './data-key';
 import { Ingestion } from './ingestion';
+import type { LogSettings } from './log-settings';
 import { Monitoring } from './monitoring';
+import { controlTowerRule } from './policy-checks';
 import { ReadApi } from './read-api';
 
 export interface TransactionAggregationStackProps extends StackProps {
@@ -15,6 +18,8 @@ export interface TransactionAggregationStackProps extends StackProps {
  * machine, fetch function, optional mock upstream), read API, alarms and dashboard.
  */
 export class TransactionAggregationStack extends Stack {
+  /** Encrypts the table and every log group: a customer-managed key, made here or given (`encryptionKeyArn`). */
+  readonly dataKey: DataKey;
   readonly aggregates: AggregatesTable;
   readonly ingestion: Ingestion;
   readonly readApi: ReadApi;
@@ -22,18 +27,28 @@ export class TransactionAggregationStack extends Stack {
 
   constructor(scope: Construct, id: string, props: TransactionAggregationStackProps) {
     const { config } = props;
+    const tags = { service: 'transaction-aggregation', stage: config.stage, stack: id };
     super(scope, id, {
       ...props,
+      // The stack's own tags (@aws-cdk/core:explicitStackTags: no longer taken from Tags.of(this)); CloudFormation also puts them on every resource it can.
+      tags: { ...tags, ...props.tags },
       // Production pins its account and region (no accidental deploy elsewhere) and cannot be deleted by a stray `cdk destroy`.
       env: props.env ?? (config.account || config.region ? { account: config.account, region: config.region } : undefined),
       terminationProtection: props.terminationProtection ?? config.stage === 'prod',
     });
-    Tags.of(this).add('service', 'transaction-aggregation');
-    Tags.of(this).add('stage', config.stage);
-    Tags.of(this).add('stack', id);
-    this.aggregates = new AggregatesTable(this, 'Aggregates');
-    this.ingestion = new Ingestion(this, 'Ingestion', { aggregates: this.aggregates, config });
-    this.readApi = new ReadApi(this, 'ReadApi', { aggregates: this.aggregates, config });
+    for (const [key, value] of Object.entries(tags)) Tags.of(this).add(key, value);
+    this.dataKey = new DataKey(this, 'DataKey', { keyArn: config.encryptionKeyArn });
+    const logs: LogSettings = { retention: config.logRetentionDays, encryptionKey: this.dataKey.key };
+    if (config.logRetentionDays < MIN_PROD_LOG_RETENTION_DAYS) {
+      // The config refuses this with stage=prod.
+      Validations.of(this).acknowledge({
+        id: controlTowerRule('cloudwatch_log_group_retention_period_check'),
+        reason: `A dev stage chose a shorter log retention (logRetentionDays=${config.logRetentionDays}) to pay less for log storage; stage=prod refuses anything below ${MIN_PROD_LOG_RETENTION_DAYS} days.`,
+      });
+    }
+    this.aggregates = new AggregatesTable(this, 'Aggregates', { encryptionKey: this.dataKey.key });
+    this.ingestion = new Ingestion(this, 'Ingestion', { aggregates: this.aggregates, config, logs });
+    this.readApi = new ReadApi(this, 'ReadApi', { aggregates: this.aggregates, config, logs });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       api: this.readApi.api,
       stateMachine: this.ingestion.stateMachine,

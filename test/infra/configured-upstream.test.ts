@@ -5,9 +5,13 @@ import { synthesizeService } from './support/synthesize-service';
 
 const partnerUrl = 'https://transactions.partner.example/api';
 const secretName = 'partner/transactions-api-key';
+const givenKeyArn = 'arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 
-// One synthesis for the file: a deployment pointed at a real Transaction API with an API key secret.
+// One synthesis for the file: a dev deployment pointed at a real Transaction API with an API key secret,
+// an existing KMS key and a shorter log retention.
 const service = synthesizeService({
+  encryptionKeyArn: givenKeyArn,
+  logRetentionDays: '30',
   transactionsApiUrl: partnerUrl,
   transactionsApiKeySecretName: secretName,
   ingestFrom: '2026-11-01T00:00:00Z',
@@ -50,6 +54,22 @@ describe('with a Transaction API configured', () => {
   test('cdk-nag reports no unacknowledged finding in this variant either', () => {
     expect(unacknowledgedFindings(service.app)).toEqual([]);
   });
+
+  test('encryptionKeyArn: the table and every log group use the given key, and the stack creates none but the alarm topic key', () => {
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasResourceProperties('AWS::KMS::Key', { Description: 'Encrypts the alarm notification topic' });
+    template.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: givenKeyArn } });
+    const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(logGroups.map((group) => group.Properties.KmsKeyId)).toEqual(logGroups.map(() => givenKeyArn));
+  });
+
+  test('logRetentionDays=30 on a dev stage: every log group keeps 30 days, and that Control Tower finding is acknowledged on the stack', () => {
+    const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(logGroups.map((group) => group.Properties.RetentionInDays)).toEqual(logGroups.map(() => 30));
+    const retention = service.checks.controlTower.acknowledged.filter((finding) => finding.startsWith('cloudwatch_log_group_retention_period_check at '));
+    expect(retention).toHaveLength(logGroups.length);
+    expect(service.checks.controlTower.unacknowledged).toEqual([]);
+  });
 });
 
 describe('deployment configuration', () => {
@@ -68,7 +88,19 @@ describe('deployment configuration', () => {
       apiBurstLimit: 1000,
       stage: 'dev',
       readApiTracing: false,
+      logRetentionDays: 365,
     });
+  });
+
+  test('logRetentionDays: one of CloudWatch Logs\' periods, at least 365 with stage=prod; encryptionKeyArn: a KMS key ARN', () => {
+    const prod = { ...cdkJsonDefaults, upstream: '', stage: 'prod', account: '123456789012', region: 'eu-west-1', transactionsApiUrl: 'https://partner.example', ingestFrom: '2026-01-01' };
+    expect(serviceConfigFrom(context(prod), {}).logRetentionDays).toBe(365);
+    expect(serviceConfigFrom(context({ ...prod, logRetentionDays: '731' }), {}).logRetentionDays).toBe(731);
+    expect(() => serviceConfigFrom(context({ ...prod, logRetentionDays: '180' }), {})).toThrow(/logRetentionDays \(context only\): stage=prod keeps logs at least 365 days/);
+    expect(serviceConfigFrom(context({ ...cdkJsonDefaults, logRetentionDays: '7' }), {}).logRetentionDays).toBe(7);
+    expect(() => serviceConfigFrom(context({ ...cdkJsonDefaults, logRetentionDays: '42' }), {})).toThrow(/logRetentionDays \(context only\): one of CloudWatch Logs' retention periods: 1, 3, 5, 7/);
+    expect(serviceConfigFrom(context({ ...cdkJsonDefaults, encryptionKeyArn: givenKeyArn }), {}).encryptionKeyArn).toBe(givenKeyArn);
+    expect(() => serviceConfigFrom(context({ ...cdkJsonDefaults, encryptionKeyArn: 'alias/aws/dynamodb' }), {})).toThrow(/encryptionKeyArn \(context only\): a KMS key ARN/);
   });
 
   test('an environment variable overrides its context key; an empty one does not', () => {

@@ -1,5 +1,6 @@
 import { unacknowledgedFindings } from './support/nag-findings';
 import { actionsOf, statementsOfRole } from './support/role-statements';
+import { governedStackTests } from './support/governed-stack-tests';
 import { synthesizeService } from './support/synthesize-service';
 
 /** A production deployment with every opt-in switched on: one synthesis for the file. */
@@ -58,6 +59,13 @@ test('fetchReservedConcurrency=1: the opt-in reservation, and a throttle alarm t
     (alarm) => alarm.Properties.MetricName === 'Throttles' && JSON.stringify(alarm.Properties.Dimensions).includes(fetchId),
   );
   expect(throttles.map((alarm) => alarm.Properties.Threshold)).toEqual([3]);
+});
+
+governedStackTests(service, {
+  fixture: 'stateful-resources-prod.json',
+  logRetentionDays: 365,
+  // Five functions, three public routes, the dead-letter queue. The invoke permissions pass as they are (literal account).
+  acknowledgedControls: { lambda_inside_vpc_check: 5, api_gw_v2_authorization_type_configured_check: 3, sqs_dlq_check: 1 },
 });
 
 test('no mock upstream, and cdk-nag stays clean with every option on', () => {

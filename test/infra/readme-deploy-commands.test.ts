@@ -1,8 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { serviceApp } from '../../infra/service-app';
+import { configSettings } from '../../infra/stacks/config';
 import { guideFiles, repositoryRoot } from '../support/guides';
 import { cdkJsonContext } from './support/synthesize-service';
 
@@ -10,7 +13,7 @@ import { cdkJsonContext } from './support/synthesize-service';
  * Every `cdk synth` / `cdk deploy` command written in the README and in every guide (each
  * README.md under lib/, infra/, test/ and so on; code blocks and inline code) synthesizes: the CDK
  * app is built in-process with cdk.json's context plus the command's `-c` options (no bundling, no
- * environment variables), and cdk-nag validates it as `cdk synth` does. The operator commands
+ * environment variables), and cdk-nag and the AWS Control Tower controls validate it as `cdk synth` does. The operator commands
  * (`npx tsx infra/ops/...`) and `npm run` scripts the guides name exist, with the options they show.
  */
 const root = repositoryRoot;
@@ -93,11 +96,48 @@ test('every npm run script the guides name exists', () => {
   for (const name of npmRuns) expect(Object.keys(scripts)).toContain(name);
 });
 
-test.each(commands)('%s synthesizes with cdk-nag clean', (command) => {
+test.each(commands)('%s synthesizes with cdk-nag and the Control Tower controls clean', (command) => {
   const context = { ...cdkJsonContext(), ...contextOf(command), 'aws:cdk:bundling-stacks': [] };
-  const { app } = serviceApp({ context, outdir: path.join(outdir, String(commands.indexOf(command))) }, {});
+  const { app, checks } = serviceApp({ context, outdir: path.join(outdir, String(commands.indexOf(command))) }, {});
   const assembly = app.synth();
   expect(assembly.stacks).toHaveLength(1);
+  expect(checks.summary(assembly.directory)).toMatch(/: 0 unacknowledged findings; \d+ acknowledged/);
+});
+
+/** The settings an exported variable would override: the CLI runs below must not see the test process's. */
+const withoutServiceVariables = (): NodeJS.ProcessEnv =>
+  Object.fromEntries(Object.entries(process.env).filter(([name]) => !(Object.values(configSettings) as string[]).includes(name)));
+
+test("the first production deploy (infra/ops/README.md), synthesized by the CDK CLI: one line on stderr, what was checked, no feature-flag notice", () => {
+  const firstDeploy = commandsByGuide.get('infra/ops/README.md')!.find((command) => command.includes('stage=prod') && command.includes('domainName='));
+  expect(firstDeploy).toBeDefined();
+  const [, , verb, ...options] = wordsOf(firstDeploy!);
+  expect(verb).toBe('deploy');
+  const cli = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', path.join(outdir, 'cli'), ...options], {
+    cwd: root,
+    env: { ...withoutServiceVariables(), CDK_DISABLE_VERSION_CHECK: '1' },
+    encoding: 'utf8',
+  });
+  expect(cli.status).toBe(0);
+  expect(cli.stderr.trimEnd().split('\n')).toEqual([
+    expect.stringMatching(
+      /^Checked by cdk-nag \(AWS Solutions\) and the AWS Control Tower proactive controls \(\d{3} cfn-guard rules\): 0 unacknowledged findings; \d+ acknowledged \(cdk-nag \d+, Control Tower \d+\), each with its reason in the code \(infra\/README.md, "Security review"\)\. \d functions bundled\.$/,
+    ),
+  ]);
+  expect(cli.stderr).not.toMatch(/feature flag/i);
+});
+
+test("cdk.json sets every feature flag the installed aws-cdk-lib recommends, to the recommended value (why the CLI has no notice)", () => {
+  const recommended = JSON.parse(readFileSync(require.resolve('aws-cdk-lib/recommended-feature-flags.json'), 'utf8')) as Record<string, unknown>;
+  expect(Object.keys(recommended).length).toBeGreaterThan(80);
+  const context = cdkJsonContext();
+  for (const [flag, value] of Object.entries(recommended)) expect([flag, context[flag]]).toEqual([flag, value]);
+});
+
+test('the synth really runs the Control Tower controls: a log group without a KMS key fails it', () => {
+  const { app, stack } = serviceApp({ context: { ...cdkJsonContext(), upstream: 'mock', 'aws:cdk:bundling-stacks': [] }, outdir: path.join(outdir, 'guard-probe') }, {});
+  new LogGroup(stack, 'GuardProbe');
+  expect(() => app.synth()).toThrow(/CT\.CLOUDWATCH\.PR\.3[\s\S]*TransactionAggregation\/GuardProbe[\s\S]*cloudwatch_log_group_encrypted_check/);
 });
 
 test('the synth really runs cdk-nag: an unacknowledged finding fails it', () => {

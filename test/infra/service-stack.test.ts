@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { apiRoutes } from '../../infra/definitions/routes';
 import { ingestionSchedule } from '../../infra/definitions/schedule';
 import { apiDocsBundling } from '../../infra/stacks/api-docs-bundling';
@@ -18,6 +20,7 @@ import { tableSchema } from '../../lib/store/table-schema';
 import { ingestionTableActions } from '../../infra/stacks/table-access';
 import { acknowledgements, unacknowledgedFindings } from './support/nag-findings';
 import { actionsOf, statementsOfRole } from './support/role-statements';
+import { governedStackTests } from './support/governed-stack-tests';
 import { cdkJsonContext, synthesizeService } from './support/synthesize-service';
 
 // One synthesis for the whole file: the demo deployment (`-c upstream=mock`).
@@ -259,7 +262,7 @@ describe('read API', () => {
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', { Ref: readApiId }, `/$default/GET${path}`]],
     });
     expect(propertiesOf('AWS::IAM::ManagedPolicy', policyId).PolicyDocument.Statement).toEqual([
-      { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [routeArn('/aggregatedData/payouts'), routeArn('/aggregatedData/*')] },
+      { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [routeArn('/aggregatedData/*'), routeArn('/aggregatedData/payouts')] },
     ]);
     template.hasOutput('ReadApiClientsPolicyArn', { Value: { Ref: policyId } });
   });
@@ -393,7 +396,12 @@ describe('the api-docs bundle (real esbuild bundling)', () => {
   test('carries the Swagger UI files, and the bundled handler serves them as it would in Lambda', () => {
     const app = new App({ outdir });
     const docsStack = new Stack(app, 'Docs');
-    new ServiceFunction(docsStack, 'ApiDocs', { entry: 'api-docs', serviceName: 'read-api', bundling: apiDocsBundling() });
+    new ServiceFunction(docsStack, 'ApiDocs', {
+      entry: 'api-docs',
+      serviceName: 'read-api',
+      bundling: apiDocsBundling(),
+      logs: { retention: RetentionDays.ONE_WEEK, encryptionKey: new Key(docsStack, 'Key') },
+    });
     app.synth();
     const assets = readdirSync(outdir).filter((name) => name.startsWith('asset.'));
     expect(assets).toHaveLength(1);
@@ -417,6 +425,18 @@ describe('the api-docs bundle (real esbuild bundling)', () => {
   });
 });
 
+governedStackTests(service, {
+  fixture: 'stateful-resources-dev.json',
+  logRetentionDays: 365,
+  // Six functions, four public routes, the dead-letter queue; the invoke permissions of an environment-agnostic stack (see infra/stacks/invoke-permissions.ts).
+  acknowledgedControls: {
+    lambda_inside_vpc_check: 6,
+    api_gw_v2_authorization_type_configured_check: 4,
+    sqs_dlq_check: 1,
+    lambda_function_public_access_prohibited_check: 6,
+  },
+});
+
 describe('cdk-nag (AWS Solutions)', () => {
   test('reports no unacknowledged finding', () => {
     expect(unacknowledgedFindings(service.app)).toEqual([]);
@@ -432,6 +452,10 @@ describe('cdk-nag (AWS Solutions)', () => {
         'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<ReadApi>/$default/GET/aggregatedData/*]',
         'AwsSolutions-SQS3',
+        'cdk-validator-cfnguard::api_gw_v2_authorization_type_configured_check',
+        'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check',
+        'cdk-validator-cfnguard::lambda_inside_vpc_check',
+        'cdk-validator-cfnguard::sqs_dlq_check',
       ].sort(),
     );
     const publicRoutes = found.filter(({ id }) => id === 'AwsSolutions-APIG4').map(({ path }) => path.split('/').pop());

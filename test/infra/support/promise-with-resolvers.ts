@@ -1,6 +1,7 @@
 /**
  * Node 20 lacks Promise.withResolvers (Node 22 has it); aws-local-stepfunctions 3 calls it.
- * Import this module before running a state machine locally.
+ * The project needs Node.js 22.13+ (package.json `engines`); this keeps the suite running on a
+ * machine that only has Node 20. Import this module before running a state machine locally.
  */
 interface Resolvers<T> {
   promise: Promise<T>;
