@@ -39,7 +39,7 @@ export function localStackOptionsFrom(environment: NodeJS.ProcessEnv): LocalStac
 const SAME_SIGNAL_MS = 2000;
 
 async function main(): Promise<void> {
-  // Node 20 is supported here; the SDK's notice about its future minimum is noise in a demo.
+  // On an older Node (20 still runs it, unsupported) the SDK's notice about its future minimum is noise in a demo.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let stack: LocalStack;
   try {
