@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { upstreamContract } from '../core/upstream-contract';
-import type { CallBudget } from '../store/call-slots';
+import type { CallBudget } from './ports';
 import type { IngestionSettings } from '../core/ingestion-position';
 
 /** Seconds between ticks: one call slot per tick (the contract's window over its calls). */

@@ -4,8 +4,9 @@ import { createCursorStore } from '../store/cursor-store';
 import { createQuarantineStore } from '../store/quarantine-store';
 import { sharedDocumentClient } from '../store/dynamo-client';
 import type { StoreContext } from '../store/store-context';
-import { createTransactionApiClient, type TransactionSource } from '../upstream/transaction-api-client';
+import { createTransactionApiClient } from '../upstream/transaction-api-client';
 import type { IngestionConfig } from './ingestion-config';
+import type { TransactionSource } from './ports';
 import type { TickDependencies } from './run-tick';
 
 export interface Clock {

@@ -1,40 +1,17 @@
 import Big from 'big.js';
 import pLimit from 'p-limit';
 import { BatchGetCommand, NumberValue, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { contentOf, foldTransactions, groupByUser, zeroSums, type Conflict } from '../core/aggregate';
+import { contentOf, foldTransactions, groupByUser, zeroSums } from '../core/aggregate';
 import type { Transaction } from '../core/transaction';
-import { payoutSortKey } from './payout-sort-key';
+import type { AggregateWriter, ApplyResult } from '../ingestion/ports';
+import { payoutSortKey } from '../core/payout-sort-key';
 import { decimalText } from './stored-number';
 import { keys, PAYOUT_INDEX_PARTITION } from './table-schema';
 import { isTransactionCancellation, type StoreContext } from './store-context';
 import { isRecordRefusal, RecordRefusedError } from './write-failure';
 
-export interface ApplyResult {
-  /** Reflected in the aggregates by this page (by this attempt or an earlier, interrupted one). */
-  applied: number;
-  /** Already reflected by an earlier page. */
-  duplicates: number;
-  /** Duplicates whose content differs from what was applied first (kept: the first). */
-  conflicts: Conflict[];
-  /** Refused for a reason of their own (the store cannot hold them): to quarantine; the rest of the page applied. */
-  refused: RefusedTransaction[];
-  /** Quarantined by an operator while their page was pending (infra/ops/unjam-ingestion.ts): never applied. */
-  operatorQuarantined: number;
-}
-
-export interface RefusedTransaction {
-  transaction: Transaction;
-  /** The store's reason: the error's class and message. */
-  reason: string;
-}
-
 /** A marker's `seq` when an operator quarantined its transaction instead of applying it (lib/store/operator-actions.ts). */
 export const OPERATOR_QUARANTINE_SEQUENCE = -1;
-
-export interface AggregateWriter {
-  /** Applies distinct transactions of the page numbered `sequence`, each exactly once. */
-  apply(sequence: number, transactions: readonly Transaction[]): Promise<ApplyResult>;
-}
 
 export interface AggregateWriterOptions {
   nowMs(): number;

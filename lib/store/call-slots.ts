@@ -1,32 +1,11 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CallBudget, CallSlots } from '../ingestion/ports';
 import type { CallSlotItem } from './item-shapes';
 import { keys } from './table-schema';
 import { isConditionalCheckFailure, type StoreContext } from './store-context';
 
-export interface CallBudget {
-  /** Upstream calls allowed per window. */
-  calls: number;
-  /** The window's length, plus a small guard for the network's jitter. */
-  windowMs: number;
-  /** A slot that frees within this much time is waited for rather than given up. */
-  maxWaitMs: number;
-}
-
-export type SlotClaim = { claimed: true; slot: number; claimedAt: number; holder: string } | { claimed: false; freeAtMs: number };
-
 /** A claim older than this when the request goes out is stamped again: the upstream counts arrivals. */
 export const SEND_WITHIN_MS = 50;
-
-export interface CallSlots {
-  claim(holder: string): Promise<SlotClaim>;
-  /**
-   * Called right before the request is sent. A claim that has grown older than `SEND_WITHIN_MS`
-   * (a cold start, a slow secret, a GC pause) is moved to now with a conditional write, so the
-   * slot reopens `windowMs` after the real send; false when the slot was taken meanwhile (the
-   * claim expired), and the call must not go out.
-   */
-  confirm(claim: Extract<SlotClaim, { claimed: true }>): Promise<boolean>;
-}
 
 /**
  * The upstream budget, enforced in DynamoDB: `calls` slots, each admitting one call and then

@@ -1,75 +1,13 @@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { emptyLedger } from '../core/second-ledger';
 import { epochSecond, secondIso, type IngestionPosition } from '../core/ingestion-position';
-import type { ReceivedPage } from '../core/page-outcome';
-import type { Transaction } from '../core/transaction';
-import type { FailureStreak } from '../core/failure-streak';
 import type { JammedCall } from '../core/operator-action';
 import { upstreamContract } from '../core/upstream-contract';
-import type { Window } from '../core/upstream-page';
-import { zeroCounters, type CursorItem, type OperatorActionRecord, type IngestionCounters, type RecentCall, type TickOutcome } from './item-shapes';
+import { zeroCounters, type CounterDelta, type CursorState, type CursorStore } from '../ingestion/ports';
+import type { CursorItem } from './item-shapes';
 import { decode, discardPendingPage, encode, loadPendingPage, pendingChunkItems } from './pending-page-store';
 import { keys } from './table-schema';
 import { isConditionalCheckFailure, isTransactionCancellation, type StoreContext } from './store-context';
-
-/** A fetched page, validated, stored before it is applied so a retry never calls upstream again. */
-export interface PendingPage extends ReceivedPage {
-  window: Window;
-  /** Records received (valid or not). */
-  fetched: number;
-  transactions: Transaction[];
-  quarantined: { index: number; reason: string; raw: string; rawSha256: string }[];
-  /** Set when the page's meta contradicted its records. */
-  contradiction?: string;
-}
-
-export interface CursorState {
-  sequence: number;
-  position: IngestionPosition;
-  pending?: PendingPage;
-  /** A page was stored to be applied but its chunks are gone (expired after a long jam): the call it answered. */
-  pendingLost?: JammedCall;
-  notBefore?: number;
-  recentCalls: RecentCall[];
-  failureStreak?: FailureStreak;
-  operatorActions: OperatorActionRecord[];
-}
-
-export type CounterDelta = Partial<IngestionCounters>;
-
-export interface Checkpoint {
-  counters: CounterDelta;
-  outcome: TickOutcome;
-  nowIso: string;
-  recentCalls: RecentCall[];
-}
-
-export interface CursorStore {
-  load(): Promise<CursorState | undefined>;
-  /** Creates the cursor if absent; returns whatever cursor exists afterwards. */
-  create(position: IngestionPosition, nowIso: string): Promise<CursorState>;
-  /** False when another tick moved the cursor or stored a page first. */
-  savePending(sequence: number, pending: PendingPage): Promise<boolean>;
-  /** Moves the passes past the applied page, atomically with its counters, then deletes the page's chunks. False on a lost race. */
-  checkpoint(sequence: number, next: IngestionPosition, checkpoint: Checkpoint): Promise<boolean>;
-  /**
-   * Records a tick that moved nothing (idle, budget, failed call or apply), only while the cursor
-   * is still at `sequence`: a failing tick never restores the streak, backoff or recent calls
-   * that a concurrent checkpoint just replaced. False when the cursor had moved.
-   */
-  recordOutcome(sequence: number, outcome: TickOutcome, nowIso: string, details?: OutcomeDetails): Promise<boolean>;
-}
-
-export interface OutcomeDetails {
-  error?: string;
-  notBefore?: number;
-  counters?: CounterDelta;
-  recentCalls?: RecentCall[];
-  failureStreak?: FailureStreak;
-}
-
-/** How many recent calls the cursor remembers (a minute holds five). */
-export const RECENT_CALLS = 12;
 
 const watermarkAttributes = (position: IngestionPosition) => ({
   watermark: secondIso(position.head),
@@ -250,6 +188,4 @@ function pendingCallOf(item: CursorItem, position: IngestionPosition): JammedCal
   return { pass: call.pass, span: { start: Number(call.span.start), end: Number(call.span.end) }, page: Number(call.page) };
 }
 
-/** Keeps the newest RECENT_CALLS calls. */
-export const withCall = (calls: readonly RecentCall[], call: RecentCall): RecentCall[] => [...calls, call].slice(-RECENT_CALLS);
 

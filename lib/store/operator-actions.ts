@@ -4,10 +4,11 @@ import { epochSecond, rewoundPosition, secondIso, type IngestionPosition } from 
 import { positionAfterAction, type JammedCall, type OperatorAction } from '../core/operator-action';
 import type { Transaction } from '../core/transaction';
 import { OPERATOR_QUARANTINE_SEQUENCE } from './aggregate-writer';
-import { createCursorStore, passesUpdate, type CursorState, type PendingPage } from './cursor-store';
-import type { OperatorActionRecord } from './item-shapes';
+import { quarantineEntry } from '../core/quarantine-entry';
+import { type CursorState, type OperatorActionRecord, type PendingPage } from '../ingestion/ports';
+import { createCursorStore, passesUpdate } from './cursor-store';
 import { discardPendingPage } from './pending-page-store';
-import { createQuarantineStore, quarantineEntry } from './quarantine-store';
+import { createQuarantineStore } from './quarantine-store';
 import { keys } from './table-schema';
 import { isConditionalCheckFailure, isTransactionCancellation, type StoreContext } from './store-context';
 

@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { epochSecond } from '../core/ingestion-position';
-import type { PendingPage } from './cursor-store';
+import type { PendingPage } from '../ingestion/ports';
 import type { PendingChunkItem } from './item-shapes';
 import { keys } from './table-schema';
 import type { StoreContext } from './store-context';

@@ -1,21 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { isJammed, type FailureStreak } from '../core/failure-streak';
-import { secondIso, type Pass } from '../core/ingestion-position';
-import { zeroCounters, type IngestionCounters, type OperatorActionRecord, type RecentCall, type TickOutcome } from './item-shapes';
+import { secondIso } from '../core/ingestion-position';
+import type { IngestionStatus } from '../api/ports';
+import { zeroCounters, type IngestionCounters, type OperatorActionRecord, type RecentCall, type TickOutcome } from '../ingestion/ports';
 import type { StoreContext } from './store-context';
 import { decimalText } from './stored-number';
 import { keys } from './table-schema';
-
-export interface IngestionStatus {
-  watermark: string;
-  verifiedWatermark?: string;
-  lastTick?: { at: string; outcome: TickOutcome };
-  counters: IngestionCounters;
-  recentCalls: RecentCall[];
-  /** The call failing again and again, when there is one (its class of failure only, never the upstream's words). */
-  jam?: { pass: Pass; window: { start: string; end: string }; page: number; attempts: number; since: string; failure: string };
-  operatorActions: OperatorActionRecord[];
-}
 
 /** The cursor attributes GET /status reads: never the position, a pending page or the error text. The status function's grant allows exactly these. */
 export const statusAttributes = ['watermark', 'verifiedWatermark', 'lastTickAt', 'lastOutcome', 'counters', 'recentCalls', 'failureStreak', 'operatorActions'] as const;

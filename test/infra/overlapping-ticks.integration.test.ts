@@ -6,7 +6,7 @@ import { tickDependencies } from '../../lib/ingestion/tick-dependencies';
 import { createCursorStore } from '../../lib/store/cursor-store';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
 import type { Window } from '../../lib/core/upstream-page';
-import type { TransactionPage, TransactionSource } from '../../lib/upstream/transaction-api-client';
+import type { TransactionPage, TransactionSource } from '../../lib/ingestion/ports';
 import { createTestTable } from '../support/dynamodb-table';
 import { FakeClock } from '../support/fake-clock';
 import { normalised, storedAggregates, testConfig } from '../support/ingestion-harness';
