@@ -1,6 +1,6 @@
 import { createAggregateWriter } from '../store/aggregate-writer';
 import { createCallSlots } from '../store/call-slots';
-import { createCursorStore } from '../store/cursor-store';
+import { createCursorRepository } from '../store/cursor-repository';
 import { createQuarantineStore } from '../store/quarantine-store';
 import { sharedDocumentClient } from '../store/dynamo-client';
 import type { StoreContext } from '../store/store-context';
@@ -27,7 +27,7 @@ export function tickDependencies(
   const clock = options.clock ?? systemClock;
   const store = options.store ?? { document: sharedDocumentClient(), tableName: config.tableName };
   return {
-    cursor: createCursorStore(store),
+    cursor: createCursorRepository(store),
     callSlots: createCallSlots(store, config.budget, clock),
     aggregates: createAggregateWriter(store, {
       nowMs: clock.nowMs,

@@ -1,56 +1,44 @@
-import type { FailureStreak } from '../core/failure-streak';
-import type { Pass } from '../core/ingestion-position';
-import type { IngestionCounters, OperatorActionRecord, RecentCall, TickOutcome } from '../ingestion/ports';
+import { NumberValue } from '@aws-sdk/lib-dynamodb';
+
 /**
- * What the store keeps under each key (see table-schema.ts). Numbers that are money are stored
- * as DynamoDB numbers and read back with `wrapNumbers` so no float ever touches them.
+ * What the store keeps under each key (see table-schema.ts), as it is written; the cursor item's
+ * shape is its repository's (cursor-item.ts). The document client reads every number back as a
+ * `NumberValue` (wrapNumbers, so no float ever touches money): a read item is a `Stored<…Item>`,
+ * and `plainNumbers` is the one place that turns its counts and times back into numbers.
  */
+
+type Leaf = string | boolean | Uint8Array | NumberValue | null | undefined;
+
+/** An item as the document client reads it back: every number a NumberValue (its exact decimal text). */
+export type Stored<T> = T extends number ? NumberValue : T extends Leaf ? T : T extends readonly (infer E)[] ? Stored<E>[] : { [K in keyof T]: Stored<T[K]> };
+
+/**
+ * The counts and times of a read item as numbers (each a safe integer: sequences, epoch ms, pages,
+ * counters), everything else as it is. Never for money: sums stay NumberValue (`decimalText`).
+ */
+export function plainNumbers<T>(stored: Stored<T>): T {
+  const plain = (value: unknown): unknown => {
+    if (value instanceof NumberValue) return Number(value.value);
+    if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return value;
+    if (Array.isArray(value)) return value.map(plain);
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, plain(inner)]));
+  };
+  return plain(stored) as T;
+}
 
 /** USER#<userId> / AGGREGATE */
 export interface AggregateItem {
   pk: string;
   sk: string;
   userId: string;
-  earned: string;
-  spent: string;
-  payout: string;
-  paidOut: string;
+  /** Money: written and read as NumberValue (exact decimal text), added by DynamoDB (`ADD`). */
+  earned: NumberValue;
+  spent: NumberValue;
+  payout: NumberValue;
+  paidOut: NumberValue;
   /** Present (value PAYOUT_INDEX_PARTITION) only when payout > 0: makes the payout index sparse. */
   payoutIndexPk?: string;
   updatedAt: string;
-}
-
-/** INGESTION / CURSOR: where ingestion stands, plus what /status shows. */
-export interface CursorItem {
-  pk: string;
-  sk: string;
-  /** Increments on every checkpoint; conditional writes compare it. */
-  sequence: number;
-  /** The head watermark: everything created up to this second (inclusive, UTC ISO) was read once. */
-  watermark: string;
-  /** The tail watermark: everything up to this second was checked for late arrivals. */
-  verifiedWatermark?: string;
-  /** Everything up to this second was re-read by reconciliation. */
-  reconciledWatermark?: string;
-  /** gzip(JSON) of the whole IngestionPosition (passes, open spans, ledger). */
-  position?: Uint8Array;
-  /** Number of PENDING#<sequence>#<n> items holding a fetched page not yet fully applied. */
-  pendingChunks?: number;
-  /** The call that pending page answered (so a page whose chunks are gone can still be named, skipped or split). */
-  pendingCall?: { pass: Pass; span: { start: number; end: number }; page: number };
-  /** Epoch ms before which no upstream call is made (Retry-After). */
-  notBefore?: number;
-  lastTickAt?: string;
-  lastOutcome?: TickOutcome;
-  /** A short, safe description of the last failure. */
-  lastError?: string;
-  /** The last few upstream calls (newest last). */
-  recentCalls?: RecentCall[];
-  /** The same call failing again and again (removed by the next checkpoint). */
-  failureStreak?: FailureStreak;
-  /** The last operator actions on jammed calls (newest last); each is also kept as an AUDIT# item. */
-  operatorActions?: OperatorActionRecord[];
-  counters: IngestionCounters;
 }
 
 /** INGESTION / PENDING#<sequence>#<chunk>: a slice of gzip(JSON) of a fetched page. */

@@ -3,7 +3,7 @@ import { GetCommand, NumberValue, QueryCommand, type DynamoDBDocumentClient } fr
 import { viewOf } from '../core/aggregate-view';
 import type { AggregateRecord, PayoutEntry, ReadStore } from '../api/ports';
 import { sharedDocumentClient } from './dynamo-client';
-import { readIngestionStatus } from './status-reader';
+import { createCursorRepository } from './cursor-repository';
 import { decimalText } from './stored-number';
 import type { StoreContext } from './store-context';
 import { decodePayoutSortKey, payoutLowerBound } from '../core/payout-sort-key';
@@ -17,7 +17,7 @@ import { keys, PAYOUT_INDEX_PARTITION, tableSchema } from './table-schema';
  */
 export const MAX_FILTERED_ENTRIES_PER_PAGE = 4000;
 
-export { statusAttributes } from './status-reader';
+export { statusAttributes } from './cursor-repository';
 
 export interface ReadStoreOptions {
   nowMs?: () => number;
@@ -26,6 +26,7 @@ export interface ReadStoreOptions {
 }
 
 export function createReadStore({ document, tableName }: StoreContext, options: ReadStoreOptions = {}): ReadStore {
+  const cursor = createCursorRepository({ document, tableName });
   const nowMs = options.nowMs ?? Date.now;
   const watermarkCacheMs = options.watermarkCacheMs ?? 5000;
   let watermark: { readAtMs: number; value: Promise<string | undefined> } | undefined;
@@ -117,11 +118,7 @@ export function createReadStore({ document, tableName }: StoreContext, options: 
         const entry = { readAtMs: now, value: Promise.resolve<string | undefined>(undefined) };
         entry.value = (async () => {
           try {
-            const response = await document.send(
-              new GetCommand({ TableName: tableName, Key: keys.cursor(), ProjectionExpression: '#watermark', ExpressionAttributeNames: { '#watermark': 'watermark' } }),
-            );
-            const value = response?.Item?.watermark;
-            return value === undefined ? undefined : new Date(String(value)).toISOString();
+            return await cursor.readWatermark();
           } catch {
             // Data-As-Of is a courtesy: without it the answer is still right. Not kept, so the next request asks again.
             if (watermark === entry) watermark = undefined;
@@ -133,7 +130,7 @@ export function createReadStore({ document, tableName }: StoreContext, options: 
       return watermark.value;
     },
 
-    getStatus: () => readIngestionStatus({ document, tableName }),
+    getStatus: () => cursor.readStatus(),
   };
 }
 

@@ -5,7 +5,7 @@ import { handler as getUserAggregate } from '../../functions/get-user-aggregate'
 import { handler as listPayouts } from '../../functions/list-payouts';
 import { handler as getStatus } from '../../functions/get-status';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
-import type { AggregateItem } from '../../lib/store/item-shapes';
+import type { AggregateSums } from '../../lib/core/aggregate';
 import { createReadStore } from '../../lib/store/read-store';
 import { type ReadStore } from '../../lib/api/ports';
 import { keys, PAYOUT_INDEX_PARTITION } from '../../lib/store/table-schema';
@@ -13,7 +13,7 @@ import { createTestTable } from '../support/dynamodb-table';
 import { header } from './support/http-events';
 import { getConforming } from './support/openapi-validator';
 
-type Sums = Pick<AggregateItem, 'earned' | 'spent' | 'payout' | 'paidOut'>;
+type Sums = AggregateSums;
 
 let table: Awaited<ReturnType<typeof createTestTable>>;
 let store: ReadStore;
