@@ -1,3 +1,4 @@
+import { slotToClaim } from '../core/call-budget';
 import { contentOf, foldTransactions, zeroSums, type AggregateSums } from '../core/aggregate';
 import type { QuarantineEntry } from '../core/quarantine-entry';
 import { transactionIdentity, type Transaction } from '../core/transaction';
@@ -162,12 +163,10 @@ export function inMemoryCallSlots(budget: CallBudget, clock: { nowMs(): number; 
   return {
     claims,
     async claim(holder) {
-      const slot = claims.indexOf(Math.min(...claims));
-      const seen = claims[slot]!;
-      const freeAtMs = seen + budget.windowMs;
-      const waitMs = freeAtMs - clock.nowMs();
-      if (seen > 0 && waitMs > budget.maxWaitMs) return { claimed: false, freeAtMs };
-      if (seen > 0 && waitMs > 0) await clock.sleep(waitMs);
+      const next = slotToClaim(claims, budget, clock.nowMs());
+      if ('giveUp' in next) return { claimed: false, freeAtMs: next.freeAtMs };
+      if (next.waitMs > 0) await clock.sleep(next.waitMs);
+      const { slot } = next;
       const claimedAt = clock.nowMs();
       claims[slot] = claimedAt;
       return { claimed: true, slot, claimedAt, holder };

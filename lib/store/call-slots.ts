@@ -1,6 +1,7 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { slotToClaim } from '../core/call-budget';
 import type { CallBudget, CallSlots } from '../ingestion/ports';
-import type { CallSlotItem } from './item-shapes';
+import { plainNumbers, type CallSlotItem, type Stored } from './item-shapes';
 import { keys } from './table-schema';
 import { isConditionalCheckFailure, type StoreContext } from './store-context';
 
@@ -28,9 +29,9 @@ export function createCallSlots(
       }),
     );
     const claims = new Array<number>(budget.calls).fill(0);
-    for (const item of Items as CallSlotItem[]) {
+    for (const item of plainNumbers<CallSlotItem[]>(Items as Stored<CallSlotItem>[])) {
       const slot = Number(item.sk.slice('CALL_SLOT#'.length));
-      if (slot < budget.calls) claims[slot] = Number(item.claimedAt);
+      if (slot < budget.calls) claims[slot] = item.claimedAt;
     }
     return claims;
   };
@@ -39,12 +40,10 @@ export function createCallSlots(
     async claim(holder) {
       for (let attempt = 0; attempt < 3; attempt++) {
         const claims = await readClaims();
-        const slot = claims.indexOf(Math.min(...claims));
-        const seen = claims[slot]!;
-        const freeAtMs = seen + budget.windowMs;
-        const waitMs = freeAtMs - clock.nowMs();
-        if (seen > 0 && waitMs > budget.maxWaitMs) return { claimed: false, freeAtMs };
-        if (seen > 0 && waitMs > 0) await clock.sleep(waitMs);
+        const next = slotToClaim(claims, budget, clock.nowMs());
+        if ('giveUp' in next) return { claimed: false, freeAtMs: next.freeAtMs };
+        const { slot, seen, waitMs } = next;
+        if (waitMs > 0) await clock.sleep(waitMs);
         const claimedAt = clock.nowMs();
         const item: CallSlotItem = {
           ...keys.callSlot(slot),

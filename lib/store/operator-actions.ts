@@ -1,4 +1,4 @@
-import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { contentOf, distinctTransactions } from '../core/aggregate';
 import { epochSecond, rewoundPosition, secondIso } from '../core/ingestion-position';
 import { positionAfterAction, type JammedCall, type OperatorAction } from '../core/operator-action';
@@ -6,6 +6,7 @@ import type { Transaction } from '../core/transaction';
 import { OPERATOR_QUARANTINE_SEQUENCE } from './aggregate-writer';
 import { quarantineEntry } from '../core/quarantine-entry';
 import { type CursorState, type OperatorActionRecord, type PendingPage } from '../ingestion/ports';
+import { batchGetAll } from './batch-get';
 import { createCursorRepository, type OperatorChange } from './cursor-repository';
 import { createQuarantineStore } from './quarantine-store';
 import { keys } from './table-schema';
@@ -109,19 +110,9 @@ const markerKey = (transaction: Transaction): string => {
 };
 
 /** The `seq` of each existing marker among the transactions' (strongly consistent). */
-async function markerSequences({ document, tableName }: StoreContext, transactions: readonly Transaction[]): Promise<Map<string, number>> {
-  const found = new Map<string, number>();
-  for (let offset = 0; offset < transactions.length; offset += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string; ConsistentRead: boolean }> | undefined = {
-      [tableName]: { Keys: transactions.slice(offset, offset + 100).map((t) => keys.marker(t.userId, t.id)), ProjectionExpression: 'pk, sk, seq', ConsistentRead: true },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const response = await document.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of response.Responses?.[tableName] ?? []) found.set(`${item.pk}|${item.sk}`, Number(item.seq));
-      request = response.UnprocessedKeys as typeof request;
-    }
-  }
-  return found;
+async function markerSequences(store: StoreContext, transactions: readonly Transaction[]): Promise<Map<string, number>> {
+  const items = await batchGetAll(store, transactions.map((t) => keys.marker(t.userId, t.id)), { projection: 'pk, sk, seq', consistentRead: true });
+  return new Map(items.map((item) => [`${item.pk}|${item.sk}`, Number(item.seq)]));
 }
 
 /**
