@@ -18,7 +18,7 @@ type Sums = AggregateSums;
 let table: Awaited<ReturnType<typeof createTestTable>>;
 let store: ReadStore;
 
-/** An aggregate exactly as item-shapes.ts describes it: sums as DynamoDB numbers, index key only when payout > 0. */
+/** An aggregate exactly as lib/store/item-shapes.ts describes it: sums as DynamoDB numbers, index key only when payout > 0. */
 function aggregateItem(userId: string, sums: Sums): Record<string, AttributeValue> {
   return {
     pk: { S: keys.aggregate(userId).pk },

@@ -143,7 +143,7 @@ describe('Lambda functions', () => {
     const statements = statementsOfFunction(fetchFunctionId);
     expect(statements).toContainEqual({ Effect: 'Allow', Action: [...ingestionTableActions], Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } });
     // What the tick's adapters send, read from their source: each command, and the item actions inside its transactions.
-    const sources = ['aggregate-writer', 'call-slots', 'cursor-store', 'pending-page-store', 'quarantine-store'].map((name) => readFileSync(join(__dirname, `../../lib/store/${name}.ts`), 'utf8')).join('\n');
+    const sources = ['aggregate-writer', 'batch-get', 'call-slots', 'cursor-repository', 'pending-page-store', 'quarantine-store'].map((name) => readFileSync(join(__dirname, `../../lib/store/${name}.ts`), 'utf8')).join('\n');
     const commandAction: Record<string, string[]> = {
       Get: ['GetItem'], BatchGet: ['BatchGetItem'], Query: ['Query'], Put: ['PutItem'], Update: ['UpdateItem'], Delete: ['DeleteItem'],
       TransactWrite: [...new Set([...sources.matchAll(/\b(Put|Update|Delete|ConditionCheck): \{/g)].map(([, kind]) => (kind === 'ConditionCheck' ? 'ConditionCheckItem' : `${kind}Item`)))],
