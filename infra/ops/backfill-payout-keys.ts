@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import Big from 'big.js';
 import { ScanCommand, UpdateCommand, NumberValue, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
-import { payoutSortKey } from '../../lib/store/payout-sort-key';
+import { payoutSortKey } from '../../lib/core/payout-sort-key';
 import { decimalText } from '../../lib/store/stored-number';
 import { isConditionalCheckFailure } from '../../lib/store/store-context';
 import { PAYOUT_INDEX_PARTITION } from '../../lib/store/table-schema';

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { userIdDomain } from '../core/accepted-domain';
-import { canonicalPayoutSortKey, decodePayoutSortKey } from '../store/payout-sort-key';
+import { canonicalPayoutSortKey, decodePayoutSortKey } from '../core/payout-sort-key';
+import type { PayoutSort } from './ports';
 
 /**
  * The opaque `cursor` of GET /aggregatedData/payouts: where the previous page stopped (the last
@@ -19,7 +20,7 @@ const USER_ID = userIdDomain.pattern;
 
 /** The query a cursor belongs to. */
 export interface PayoutCursorScope {
-  sort: 'userId' | 'totalPayout' | '-totalPayout';
+  sort: PayoutSort;
   /** Canonical decimal text, or undefined when there is no bound. */
   minTotalPayout?: string;
 }

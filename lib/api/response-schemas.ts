@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { operatorActions } from '../core/operator-action';
-import { tickOutcomes } from '../store/item-shapes';
+import { tickOutcomes } from '../ingestion/ports';
 import { describe, MAX_PAGE_SIZE, userIdSchema } from './schemas';
 
 /**

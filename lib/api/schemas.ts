@@ -1,6 +1,7 @@
 import Big from 'big.js';
 import * as z from 'zod/mini';
 import { userIdDomain } from '../core/accepted-domain';
+import { PAYOUT_SORTS } from './ports';
 
 /**
  * The read API's contract as zod schemas, in zod's mini build (the functions import only this
@@ -33,7 +34,6 @@ export const userIdSchema = /* @__PURE__ */ (() => describe(
 export const userAggregateParamsSchema = /* @__PURE__ */ (() => z.object({ userId: userIdSchema }))();
 
 const PAGE_SIZE_RULE = `must be a whole number from 1 to ${MAX_PAGE_SIZE}`;
-export const PAYOUT_SORTS = ['userId', 'totalPayout', '-totalPayout'] as const;
 const SORT_RULE = `must be one of ${PAYOUT_SORTS.join(', ')}`;
 const MIN_PAYOUT_RULE = 'must be a non-negative decimal number such as 100 or 12.5';
 

@@ -1,6 +1,6 @@
 import { passes } from '../core/ingestion-position';
-import { zeroCounters } from '../store/item-shapes';
-import type { IngestionStatus } from '../store/read-store';
+import { zeroCounters } from '../ingestion/ports';
+import type { IngestionStatus } from './ports';
 import type { IngestionStatusBody } from './response-schemas';
 
 const lagOf = (iso: string | undefined, nowMs: number): { at: string | null; lag: number | null } => {

@@ -1,6 +1,6 @@
 /**
  * What an upstream record may be and still be applied: the one definition read by validation
- * (lib/core/transaction.ts), the payout sort key (lib/store/payout-sort-key.ts), the read API's
+ * (lib/core/transaction.ts), the payout sort key (lib/core/payout-sort-key.ts), the read API's
  * rules (lib/api/schemas.ts) and the OpenAPI document. The property test
  * `test/ingestion/accepted-domain.property.test.ts` draws records from all of it, edges included.
  * No imports: the read functions' bundles take this file alone.

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { upstreamContract } from '../core/upstream-contract';
-import type { CallBudget } from '../store/call-slots';
+import type { CallBudget } from './ports';
 import type { IngestionSettings } from '../core/ingestion-position';
 import type { UpstreamApiKeySecret } from './upstream-api-key';
 

@@ -6,12 +6,19 @@ import { epochSecond, initialPosition, secondIso, type IngestionSettings, type P
 import { positionAfterPage } from '../core/page-outcome';
 import { validatePage } from '../core/transaction';
 import { contradictoryMeta } from '../core/upstream-page';
-import type { AggregateWriter } from '../store/aggregate-writer';
-import type { CallSlots } from '../store/call-slots';
-import { withCall, type CursorState, type CursorStore, type PendingPage } from '../store/cursor-store';
-import type { TickOutcome } from '../store/item-shapes';
-import { quarantineEntry, type QuarantineStore } from '../store/quarantine-store';
-import { UpstreamCallError, type TransactionSource } from '../upstream/transaction-api-client';
+import { quarantineEntry } from '../core/quarantine-entry';
+import {
+  UpstreamCallError,
+  withCall,
+  type AggregateWriter,
+  type CallSlots,
+  type CursorState,
+  type CursorStore,
+  type PendingPage,
+  type QuarantineStore,
+  type TickOutcome,
+  type TransactionSource,
+} from './ports';
 
 export interface TickDependencies {
   /** Ticks only move forward; rewinds and jams are operators' commands (lib/store/operator-actions.ts). */

@@ -1,11 +1,12 @@
 import { createAggregateWriter } from '../store/aggregate-writer';
 import { createCallSlots } from '../store/call-slots';
-import { createCursorStore } from '../store/cursor-store';
+import { createCursorRepository } from '../store/cursor-repository';
 import { createQuarantineStore } from '../store/quarantine-store';
 import { sharedDocumentClient } from '../store/dynamo-client';
 import type { StoreContext } from '../store/store-context';
-import { createTransactionApiClient, type TransactionSource } from '../upstream/transaction-api-client';
+import { createTransactionApiClient } from '../upstream/transaction-api-client';
 import type { IngestionConfig } from './ingestion-config';
+import type { TransactionSource } from './ports';
 import type { TickDependencies } from './run-tick';
 
 export interface Clock {
@@ -26,7 +27,7 @@ export function tickDependencies(
   const clock = options.clock ?? systemClock;
   const store = options.store ?? { document: sharedDocumentClient(), tableName: config.tableName };
   return {
-    cursor: createCursorStore(store),
+    cursor: createCursorRepository(store),
     callSlots: createCallSlots(store, config.budget, clock),
     aggregates: createAggregateWriter(store, {
       nowMs: clock.nowMs,

@@ -1,40 +1,18 @@
 import Big from 'big.js';
 import pLimit from 'p-limit';
-import { BatchGetCommand, NumberValue, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { contentOf, foldTransactions, groupByUser, zeroSums, type Conflict } from '../core/aggregate';
+import { NumberValue, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { contentOf, foldTransactions, groupByUser, zeroSums } from '../core/aggregate';
 import type { Transaction } from '../core/transaction';
-import { payoutSortKey } from './payout-sort-key';
+import type { AggregateWriter, ApplyResult } from '../ingestion/ports';
+import { payoutSortKey } from '../core/payout-sort-key';
+import { batchGetAll } from './batch-get';
 import { decimalText } from './stored-number';
 import { keys, PAYOUT_INDEX_PARTITION } from './table-schema';
 import { isTransactionCancellation, type StoreContext } from './store-context';
 import { isRecordRefusal, RecordRefusedError } from './write-failure';
 
-export interface ApplyResult {
-  /** Reflected in the aggregates by this page (by this attempt or an earlier, interrupted one). */
-  applied: number;
-  /** Already reflected by an earlier page. */
-  duplicates: number;
-  /** Duplicates whose content differs from what was applied first (kept: the first). */
-  conflicts: Conflict[];
-  /** Refused for a reason of their own (the store cannot hold them): to quarantine; the rest of the page applied. */
-  refused: RefusedTransaction[];
-  /** Quarantined by an operator while their page was pending (infra/ops/unjam-ingestion.ts): never applied. */
-  operatorQuarantined: number;
-}
-
-export interface RefusedTransaction {
-  transaction: Transaction;
-  /** The store's reason: the error's class and message. */
-  reason: string;
-}
-
 /** A marker's `seq` when an operator quarantined its transaction instead of applying it (lib/store/operator-actions.ts). */
 export const OPERATOR_QUARANTINE_SEQUENCE = -1;
-
-export interface AggregateWriter {
-  /** Applies distinct transactions of the page numbered `sequence`, each exactly once. */
-  apply(sequence: number, transactions: readonly Transaction[]): Promise<ApplyResult>;
-}
 
 export interface AggregateWriterOptions {
   nowMs(): number;
@@ -66,43 +44,20 @@ const MAX_TRANSACTION_ATTEMPTS = 8;
  */
 export function createAggregateWriter({ document, tableName }: StoreContext, options: AggregateWriterOptions): AggregateWriter {
   const knownMarkers = async (transactions: readonly Transaction[]): Promise<Map<string, { seq: number; content?: string }>> => {
-    const found = new Map<string, { seq: number; content?: string }>();
-    for (let offset = 0; offset < transactions.length; offset += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string }> | undefined = {
-        [tableName]: {
-          Keys: transactions.slice(offset, offset + 100).map((t) => keys.marker(t.userId, t.id)),
-          ProjectionExpression: 'pk, sk, seq, content',
-        },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const response = await document.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of response.Responses?.[tableName] ?? []) found.set(`${item.pk}|${item.sk}`, { seq: Number(item.seq), ...(item.content === undefined ? {} : { content: String(item.content) }) });
-        request = response.UnprocessedKeys as typeof request;
-        if (request && Object.keys(request).length > 0) await options.sleep(50);
-      }
-    }
-    return found;
+    const items = await batchGetAll({ document, tableName }, transactions.map((t) => keys.marker(t.userId, t.id)), { projection: 'pk, sk, seq, content', sleep: options.sleep });
+    return new Map(items.map((item) => [`${item.pk}|${item.sk}`, { seq: Number(item.seq), ...(item.content === undefined ? {} : { content: String(item.content) }) }]));
   };
 
   /** The stored payout of each user (undefined: no aggregate yet), read strongly consistent. */
   const knownPayouts = async (userIds: readonly string[]): Promise<Map<string, string | undefined>> => {
     const found = new Map<string, string | undefined>(userIds.map((userId) => [userId, undefined]));
-    for (let offset = 0; offset < userIds.length; offset += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string; ExpressionAttributeNames: Record<string, string>; ConsistentRead: boolean }> | undefined = {
-        [tableName]: {
-          Keys: userIds.slice(offset, offset + 100).map((userId) => keys.aggregate(userId)),
-          ProjectionExpression: '#userId, #payout',
-          ExpressionAttributeNames: { '#userId': 'userId', '#payout': 'payout' },
-          ConsistentRead: true,
-        },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const response = await document.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of response.Responses?.[tableName] ?? []) found.set(String(item.userId), decimalText(item.payout));
-        request = response.UnprocessedKeys as typeof request;
-        if (request && Object.keys(request).length > 0) await options.sleep(50);
-      }
-    }
+    const items = await batchGetAll({ document, tableName }, userIds.map((userId) => keys.aggregate(userId)), {
+      projection: '#userId, #payout',
+      names: { '#userId': 'userId', '#payout': 'payout' },
+      consistentRead: true,
+      sleep: options.sleep,
+    });
+    for (const item of items) found.set(String(item.userId), decimalText(item.payout));
     return found;
   };
 

@@ -1,32 +1,12 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CallSlotItem } from './item-shapes';
+import { slotToClaim } from '../core/call-budget';
+import type { CallBudget, CallSlots } from '../ingestion/ports';
+import { plainNumbers, type CallSlotItem, type Stored } from './item-shapes';
 import { keys } from './table-schema';
 import { isConditionalCheckFailure, type StoreContext } from './store-context';
 
-export interface CallBudget {
-  /** Upstream calls allowed per window. */
-  calls: number;
-  /** The window's length, plus a small guard for the network's jitter. */
-  windowMs: number;
-  /** A slot that frees within this much time is waited for rather than given up. */
-  maxWaitMs: number;
-}
-
-export type SlotClaim = { claimed: true; slot: number; claimedAt: number; holder: string } | { claimed: false; freeAtMs: number };
-
 /** A claim older than this when the request goes out is stamped again: the upstream counts arrivals. */
 export const SEND_WITHIN_MS = 50;
-
-export interface CallSlots {
-  claim(holder: string): Promise<SlotClaim>;
-  /**
-   * Called right before the request is sent. A claim that has grown older than `SEND_WITHIN_MS`
-   * (a cold start, a slow secret, a GC pause) is moved to now with a conditional write, so the
-   * slot reopens `windowMs` after the real send; false when the slot was taken meanwhile (the
-   * claim expired), and the call must not go out.
-   */
-  confirm(claim: Extract<SlotClaim, { claimed: true }>): Promise<boolean>;
-}
 
 /**
  * The upstream budget, enforced in DynamoDB: `calls` slots, each admitting one call and then
@@ -49,9 +29,9 @@ export function createCallSlots(
       }),
     );
     const claims = new Array<number>(budget.calls).fill(0);
-    for (const item of Items as CallSlotItem[]) {
+    for (const item of plainNumbers<CallSlotItem[]>(Items as Stored<CallSlotItem>[])) {
       const slot = Number(item.sk.slice('CALL_SLOT#'.length));
-      if (slot < budget.calls) claims[slot] = Number(item.claimedAt);
+      if (slot < budget.calls) claims[slot] = item.claimedAt;
     }
     return claims;
   };
@@ -60,12 +40,10 @@ export function createCallSlots(
     async claim(holder) {
       for (let attempt = 0; attempt < 3; attempt++) {
         const claims = await readClaims();
-        const slot = claims.indexOf(Math.min(...claims));
-        const seen = claims[slot]!;
-        const freeAtMs = seen + budget.windowMs;
-        const waitMs = freeAtMs - clock.nowMs();
-        if (seen > 0 && waitMs > budget.maxWaitMs) return { claimed: false, freeAtMs };
-        if (seen > 0 && waitMs > 0) await clock.sleep(waitMs);
+        const next = slotToClaim(claims, budget, clock.nowMs());
+        if ('giveUp' in next) return { claimed: false, freeAtMs: next.freeAtMs };
+        const { slot, seen, waitMs } = next;
+        if (waitMs > 0) await clock.sleep(waitMs);
         const claimedAt = clock.nowMs();
         const item: CallSlotItem = {
           ...keys.callSlot(slot),

@@ -1,131 +1,44 @@
-import type { FailureStreak } from '../core/failure-streak';
-import type { Pass } from '../core/ingestion-position';
-import type { OperatorAction } from '../core/operator-action';
+import { NumberValue } from '@aws-sdk/lib-dynamodb';
+
 /**
- * What the store keeps under each key (see table-schema.ts). Numbers that are money are stored
- * as DynamoDB numbers and read back with `wrapNumbers` so no float ever touches them.
+ * What the store keeps under each key (see table-schema.ts), as it is written; the cursor item's
+ * shape is its repository's (cursor-item.ts). The document client reads every number back as a
+ * `NumberValue` (wrapNumbers, so no float ever touches money): a read item is a `Stored<…Item>`,
+ * and `plainNumbers` is the one place that turns its counts and times back into numbers.
  */
+
+type Leaf = string | boolean | Uint8Array | NumberValue | null | undefined;
+
+/** An item as the document client reads it back: every number a NumberValue (its exact decimal text). */
+export type Stored<T> = T extends number ? NumberValue : T extends Leaf ? T : T extends readonly (infer E)[] ? Stored<E>[] : { [K in keyof T]: Stored<T[K]> };
+
+/**
+ * The counts and times of a read item as numbers (each a safe integer: sequences, epoch ms, pages,
+ * counters), everything else as it is. Never for money: sums stay NumberValue (`decimalText`).
+ */
+export function plainNumbers<T>(stored: Stored<T>): T {
+  const plain = (value: unknown): unknown => {
+    if (value instanceof NumberValue) return Number(value.value);
+    if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return value;
+    if (Array.isArray(value)) return value.map(plain);
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, plain(inner)]));
+  };
+  return plain(stored) as T;
+}
 
 /** USER#<userId> / AGGREGATE */
 export interface AggregateItem {
   pk: string;
   sk: string;
   userId: string;
-  earned: string;
-  spent: string;
-  payout: string;
-  paidOut: string;
+  /** Money: written and read as NumberValue (exact decimal text), added by DynamoDB (`ADD`). */
+  earned: NumberValue;
+  spent: NumberValue;
+  payout: NumberValue;
+  paidOut: NumberValue;
   /** Present (value PAYOUT_INDEX_PARTITION) only when payout > 0: makes the payout index sparse. */
   payoutIndexPk?: string;
   updatedAt: string;
-}
-
-/** The lifetime counters of ingestion, moved atomically with the cursor. */
-export interface IngestionCounters {
-  /** Upstream calls that returned a usable page. */
-  calls: number;
-  /** Items received in those pages. */
-  fetched: number;
-  /** Valid transactions newly reflected in aggregates. */
-  applied: number;
-  /** Valid transactions already reflected (re-read windows, repeated items). */
-  duplicates: number;
-  /** Malformed items kept in quarantine. */
-  quarantined: number;
-  /** Upstream calls that failed (429, 5xx, timeout, garbage). */
-  failedCalls: number;
-  /** Usable calls per pass. */
-  headCalls: number;
-  tailCalls: number;
-  reconcileCalls: number;
-  /** Transactions the tail or reconciliation applied: late arrivals the head had not seen. */
-  lateApplied: number;
-  /** Pages whose meta contradicted what they held (see lib/core/upstream-page.ts). */
-  contradictoryMeta: number;
-  /** Retry-After values above the cap (2 budget windows) that were shortened. */
-  cappedRetryAfter: number;
-  /** The same (userId, id) listed again with other content (type, amount or createdAt): the first was kept. */
-  conflicts: number;
-}
-
-export const zeroCounters = (): IngestionCounters => ({
-  calls: 0, fetched: 0, applied: 0, duplicates: 0, quarantined: 0, failedCalls: 0,
-  headCalls: 0, tailCalls: 0, reconcileCalls: 0, lateApplied: 0, contradictoryMeta: 0, cappedRetryAfter: 0, conflicts: 0,
-});
-
-/** What a tick (or an operator's action) did last, as /status shows it. */
-export const tickOutcomes = [
-  'applied', // a page was applied and the cursor moved
-  'reapplied', // a stored page was applied again after a crash, without calling upstream
-  'idle', // nothing to ask for yet (head within its target lag, nothing old enough to check)
-  'budget-exhausted', // no call slot free in the last 60 s
-  'backing-off', // honouring Retry-After
-  'rate-limited', // upstream said 429
-  'upstream-error', // 5xx, timeout, non-JSON or wrong shape
-  'conflict', // another tick moved the cursor first
-  'apply-failed', // a fetched page could not be applied (it stays pending and is retried; see lastError)
-  'pending-lost', // a pending page's stored chunks are gone (expired during a long jam): skip, split or rewind it
-  'rewound', // an operator moved the watermark back (replay)
-  'skipped', // an operator skipped a jammed call's span
-  'split', // an operator split a jammed call's span
-  'quarantined', // an operator quarantined a pending page's unapplied records
-] as const;
-export type TickOutcome = (typeof tickOutcomes)[number];
-
-/** One upstream call, for the calls-per-pass figures of /status. */
-export interface RecentCall {
-  atMs: number;
-  pass: 'head' | 'tail' | 'reconcile';
-  ok: boolean;
-}
-
-/** INGESTION / CURSOR: where ingestion stands, plus what /status shows. */
-export interface CursorItem {
-  pk: string;
-  sk: string;
-  /** Increments on every checkpoint; conditional writes compare it. */
-  sequence: number;
-  /** The head watermark: everything created up to this second (inclusive, UTC ISO) was read once. */
-  watermark: string;
-  /** The tail watermark: everything up to this second was checked for late arrivals. */
-  verifiedWatermark?: string;
-  /** Everything up to this second was re-read by reconciliation. */
-  reconciledWatermark?: string;
-  /** gzip(JSON) of the whole IngestionPosition (passes, open spans, ledger). */
-  position?: Uint8Array;
-  /** Number of PENDING#<sequence>#<n> items holding a fetched page not yet fully applied. */
-  pendingChunks?: number;
-  /** The call that pending page answered (so a page whose chunks are gone can still be named, skipped or split). */
-  pendingCall?: { pass: Pass; span: { start: number; end: number }; page: number };
-  /** Epoch ms before which no upstream call is made (Retry-After). */
-  notBefore?: number;
-  lastTickAt?: string;
-  lastOutcome?: TickOutcome;
-  /** A short, safe description of the last failure. */
-  lastError?: string;
-  /** The last few upstream calls (newest last). */
-  recentCalls?: RecentCall[];
-  /** The same call failing again and again (removed by the next checkpoint). */
-  failureStreak?: FailureStreak;
-  /** The last operator actions on jammed calls (newest last); each is also kept as an AUDIT# item. */
-  operatorActions?: OperatorActionRecord[];
-  counters: IngestionCounters;
-}
-
-/** What an operator did to a jammed call, by whom, when and why. INGESTION / AUDIT#<at>. */
-export interface OperatorActionRecord {
-  at: string;
-  by: string;
-  action: OperatorAction;
-  reason: string;
-  pass: Pass;
-  window: { start: string; end: string };
-  page: number;
-  /** How often the call had failed (0: a pending page that was not failing). */
-  attempts: number;
-  failure: string;
-  /** `quarantine`: how many unapplied records were set aside. */
-  records?: number;
 }
 
 /** INGESTION / PENDING#<sequence>#<chunk>: a slice of gzip(JSON) of a fetched page. */

@@ -1,20 +1,18 @@
-import { BatchGetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { contentOf, distinctTransactions } from '../core/aggregate';
-import { epochSecond, rewoundPosition, secondIso, type IngestionPosition } from '../core/ingestion-position';
+import { epochSecond, rewoundPosition, secondIso } from '../core/ingestion-position';
 import { positionAfterAction, type JammedCall, type OperatorAction } from '../core/operator-action';
 import type { Transaction } from '../core/transaction';
 import { OPERATOR_QUARANTINE_SEQUENCE } from './aggregate-writer';
-import { createCursorStore, passesUpdate, type CursorState, type PendingPage } from './cursor-store';
-import type { OperatorActionRecord } from './item-shapes';
-import { discardPendingPage } from './pending-page-store';
-import { createQuarantineStore, quarantineEntry } from './quarantine-store';
+import { quarantineEntry } from '../core/quarantine-entry';
+import { type CursorState, type OperatorActionRecord, type PendingPage } from '../ingestion/ports';
+import { batchGetAll } from './batch-get';
+import { createCursorRepository, type OperatorChange } from './cursor-repository';
+import { createQuarantineStore } from './quarantine-store';
 import { keys } from './table-schema';
-import { isConditionalCheckFailure, isTransactionCancellation, type StoreContext } from './store-context';
+import { isConditionalCheckFailure, type StoreContext } from './store-context';
 
 export type RewindResult = { rewound: true; from: string; to: string; droppedPage: boolean } | { rewound: false; reason: 'no-cursor' | 'not-later'; watermark?: string };
-
-/** How many operator actions the cursor shows (all are kept as AUDIT# items). */
-const SHOWN_ACTIONS = 10;
 
 export type ActionResult = { done: true; record: OperatorActionRecord } | { done: false; reason: string };
 
@@ -32,7 +30,7 @@ const callOf = (page: PendingPage): JammedCall => ({ pass: page.pass, span: page
  *   operator's reason, and markers that say so), so the next tick checkpoints the page.
  */
 export async function actOnJam(store: StoreContext, action: OperatorAction, by: string, reason: string, nowIso: string, options: { markerTtlSeconds: number }): Promise<ActionResult> {
-  const state = await createCursorStore(store).load();
+  const state = await createCursorRepository(store).load();
   if (!state) return refuse('the table has no ingestion cursor yet');
   const streak = state.failureStreak;
   const stuck = state.pending ? callOf(state.pending) : (state.pendingLost ?? streak);
@@ -60,58 +58,9 @@ export async function actOnJam(store: StoreContext, action: OperatorAction, by: 
   return recordAction(store, state, audit(stuck), { next });
 }
 
-/**
- * The audit item and the cursor update of an action, in one transaction conditional on the
- * sequence. With `next`, the passes move and a pending page is dropped; without, only the
- * streak and backoff are cleared (the next tick applies the page at once).
- */
-async function recordAction(store: StoreContext, state: CursorState, record: OperatorActionRecord, change: { next?: IngestionPosition; quarantined?: number }): Promise<ActionResult> {
-  const moved = change.next && passesUpdate(state.sequence, change.next);
-  const names: Record<string, string> = {
-    ...moved?.names, '#sequence': 'sequence', '#operatorActions': 'operatorActions', '#lastOutcome': 'lastOutcome',
-    '#failureStreak': 'failureStreak', '#notBefore': 'notBefore', '#lastError': 'lastError',
-  };
-  const values: Record<string, unknown> = {
-    ...moved?.values, ':sequence': state.sequence,
-    ':actions': [...state.operatorActions, record].slice(-SHOWN_ACTIONS), ':outcome': { skip: 'skipped', split: 'split', quarantine: 'quarantined' }[record.action],
-  };
-  const sets = [...(moved?.sets ?? []), '#operatorActions = :actions', '#lastOutcome = :outcome'];
-  const removes = ['#failureStreak', '#notBefore', '#lastError'];
-  if (moved) {
-    names['#pendingChunks'] = 'pendingChunks';
-    names['#pendingCall'] = 'pendingCall';
-    removes.push('#pendingChunks', '#pendingCall');
-  }
-  if (change.quarantined) {
-    names['#counters'] = 'counters';
-    names['#quarantined'] = 'quarantined';
-    values[':zero'] = 0;
-    values[':quarantined'] = change.quarantined;
-    sets.push('#counters.#quarantined = if_not_exists(#counters.#quarantined, :zero) + :quarantined');
-  }
-  try {
-    await store.document.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: store.tableName, Item: { ...keys.audit(record.at), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          {
-            Update: {
-              TableName: store.tableName,
-              Key: keys.cursor(),
-              UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
-              ConditionExpression: '#sequence = :sequence',
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: values,
-            },
-          },
-        ],
-      }),
-    );
-  } catch (error) {
-    if (isTransactionCancellation(error)) return refuse('the cursor moved meanwhile (a tick ran): try again');
-    throw error;
-  }
-  if (moved && (state.pending || state.pendingLost)) await discardPendingPage(store, state.sequence);
+/** The audit item and the cursor update of an action, in one transaction conditional on the sequence (cursor-repository.ts). */
+async function recordAction(store: StoreContext, state: CursorState, record: OperatorActionRecord, change: OperatorChange): Promise<ActionResult> {
+  if (!(await createCursorRepository(store).recordOperatorAction(state, record, change))) return refuse('the cursor moved meanwhile (a tick ran): try again');
   return { done: true, record };
 }
 
@@ -161,19 +110,9 @@ const markerKey = (transaction: Transaction): string => {
 };
 
 /** The `seq` of each existing marker among the transactions' (strongly consistent). */
-async function markerSequences({ document, tableName }: StoreContext, transactions: readonly Transaction[]): Promise<Map<string, number>> {
-  const found = new Map<string, number>();
-  for (let offset = 0; offset < transactions.length; offset += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string; ConsistentRead: boolean }> | undefined = {
-      [tableName]: { Keys: transactions.slice(offset, offset + 100).map((t) => keys.marker(t.userId, t.id)), ProjectionExpression: 'pk, sk, seq', ConsistentRead: true },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const response = await document.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of response.Responses?.[tableName] ?? []) found.set(`${item.pk}|${item.sk}`, Number(item.seq));
-      request = response.UnprocessedKeys as typeof request;
-    }
-  }
-  return found;
+async function markerSequences(store: StoreContext, transactions: readonly Transaction[]): Promise<Map<string, number>> {
+  const items = await batchGetAll(store, transactions.map((t) => keys.marker(t.userId, t.id)), { projection: 'pk, sk, seq', consistentRead: true });
+  return new Map(items.map((item) => [`${item.pk}|${item.sk}`, Number(item.seq)]));
 }
 
 /**
@@ -183,35 +122,15 @@ async function markerSequences({ document, tableName }: StoreContext, transactio
  * again), and with it any failure streak. Refused when the head is not later than `watermark`.
  */
 export async function rewindCursor(store: StoreContext, watermark: string, nowIso: string): Promise<RewindResult> {
-  const load = () => createCursorStore(store).load();
+  const cursor = createCursorRepository(store);
   const to = epochSecond(Date.parse(watermark));
   for (let attempt = 0; attempt < 5; attempt++) {
-    const state = await load();
+    const state = await cursor.load();
     if (!state) return { rewound: false, reason: 'no-cursor' };
     const from = secondIso(state.position.head);
     if (state.position.head <= to) return { rewound: false, reason: 'not-later', watermark: from };
-    const next = rewoundPosition(state.position, to);
-    const moved = passesUpdate(state.sequence, next);
     const droppedPage = Boolean(state.pending || state.pendingLost);
-    try {
-      await store.document.send(
-        new UpdateCommand({
-          TableName: store.tableName,
-          Key: keys.cursor(),
-          UpdateExpression: `SET ${[...moved.sets, '#lastTickAt = :now', '#lastOutcome = :outcome'].join(', ')} REMOVE #notBefore, #pendingChunks, #pendingCall, #failureStreak, #lastError`,
-          ConditionExpression: '#sequence = :sequence',
-          ExpressionAttributeNames: {
-            ...moved.names, '#lastTickAt': 'lastTickAt', '#lastOutcome': 'lastOutcome', '#notBefore': 'notBefore',
-            '#pendingChunks': 'pendingChunks', '#pendingCall': 'pendingCall', '#failureStreak': 'failureStreak', '#lastError': 'lastError',
-          },
-          ExpressionAttributeValues: { ...moved.values, ':now': nowIso, ':outcome': 'rewound' },
-        }),
-      );
-      if (droppedPage) await discardPendingPage(store, state.sequence);
-      return { rewound: true, from, to: secondIso(to), droppedPage };
-    } catch (error) {
-      if (!isConditionalCheckFailure(error)) throw error;
-    }
+    if (await cursor.rewind(state, rewoundPosition(state.position, to), nowIso)) return { rewound: true, from, to: secondIso(to), droppedPage };
   }
   throw new Error('the cursor kept moving while rewinding; try again');
 }

@@ -1,8 +1,8 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { epochSecond } from '../core/ingestion-position';
-import type { PendingPage } from './cursor-store';
-import type { PendingChunkItem } from './item-shapes';
+import type { PendingPage } from '../ingestion/ports';
+import { decode, encode } from './cursor-item';
+import type { PendingChunkItem, Stored } from './item-shapes';
 import { keys } from './table-schema';
 import type { StoreContext } from './store-context';
 
@@ -15,12 +15,9 @@ const CHUNK_BYTES = 300_000;
  */
 const PENDING_TTL_SECONDS = 14 * 86_400;
 
-export const encode = (value: unknown): Uint8Array => gzipSync(JSON.stringify(value));
-export const decode = <T>(bytes: Uint8Array): T => JSON.parse(gunzipSync(bytes).toString('utf8')) as T;
-
 /**
  * A fetched page as `PENDING#<sequence>#<n>` items of gzip(JSON), however large the upstream
- * made it: the cursor store writes them in the transaction that marks the page pending.
+ * made it: the cursor repository writes them in the transaction that marks the page pending.
  */
 export function pendingChunkItems(sequence: number, pending: PendingPage): PendingChunkItem[] {
   const bytes = encode(pending);
@@ -33,10 +30,10 @@ export function pendingChunkItems(sequence: number, pending: PendingPage): Pendi
 }
 
 /** The chunk items of the page of `sequence`, in order (strongly consistent). */
-async function chunkItems({ document, tableName }: StoreContext, sequence: number, projection?: string): Promise<PendingChunkItem[]> {
+async function chunkItems({ document, tableName }: StoreContext, sequence: number, projection?: string): Promise<Stored<PendingChunkItem>[]> {
   const first = keys.pendingChunk(sequence, 0);
   const prefix = first.sk.slice(0, -3);
-  const items: PendingChunkItem[] = [];
+  const items: Stored<PendingChunkItem>[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await document.send(
@@ -49,7 +46,7 @@ async function chunkItems({ document, tableName }: StoreContext, sequence: numbe
         ExclusiveStartKey,
       }),
     );
-    items.push(...((page.Items ?? []) as PendingChunkItem[]));
+    items.push(...((page.Items ?? []) as Stored<PendingChunkItem>[]));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return items;

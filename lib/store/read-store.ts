@@ -1,47 +1,13 @@
 import Big from 'big.js';
 import { GetCommand, NumberValue, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { viewOf, type AggregateView } from '../core/aggregate-view';
+import { viewOf } from '../core/aggregate-view';
+import type { AggregateRecord, PayoutEntry, ReadStore } from '../api/ports';
 import { sharedDocumentClient } from './dynamo-client';
-import { readIngestionStatus, type IngestionStatus } from './status-reader';
+import { createCursorRepository } from './cursor-repository';
 import { decimalText } from './stored-number';
 import type { StoreContext } from './store-context';
-import { decodePayoutSortKey, payoutLowerBound } from './payout-sort-key';
+import { decodePayoutSortKey, payoutLowerBound } from '../core/payout-sort-key';
 import { keys, PAYOUT_INDEX_PARTITION, tableSchema } from './table-schema';
-
-/** A user in the payout list; `totalPayout` is the exact decimal text of the user's payout. */
-export interface PayoutEntry {
-  userId: string;
-  totalPayout: string;
-}
-
-/** `userId` (the default), `totalPayout` (smallest first) or `-totalPayout` (largest first); ties by userId. */
-export type PayoutSort = 'userId' | 'totalPayout' | '-totalPayout';
-
-export interface PayoutRequest {
-  limit: number;
-  sort?: PayoutSort;
-  /** Inclusive lower bound of the payout, exact decimal text. */
-  minTotalPayout?: string;
-  /** Where the previous page stopped (its `next`): a userId for sort=userId, a payoutSortKey otherwise. */
-  after?: string;
-  /** The same as `after` for sort=userId (kept for callers that page by userId). */
-  exclusiveStartUserId?: string;
-}
-
-export interface PayoutPage {
-  payouts: PayoutEntry[];
-  /** Present when more users may follow: the position the next page starts after. */
-  next?: string;
-  /** sort=userId only: the same as `next`. */
-  lastUserId?: string;
-}
-
-/** One aggregate with the time it last changed (the user route's Last-Modified). */
-export interface AggregateRecord {
-  aggregate: AggregateView;
-  /** ISO time of the write that last changed a sum; absent on items written before it was kept. */
-  updatedAt?: string;
-}
 
 /**
  * A page of sort=userId with minTotalPayout is a Query of the userId-ordered index filtered on the
@@ -51,27 +17,7 @@ export interface AggregateRecord {
  */
 export const MAX_FILTERED_ENTRIES_PER_PAGE = 4000;
 
-export { statusAttributes, type IngestionStatus } from './status-reader';
-
-/** What the read API asks of the table; the only read-side code that knows key shapes. */
-export interface ReadStore {
-  /** One eventually consistent GetItem; undefined when the user has no aggregate. */
-  getAggregate(userId: string): Promise<AggregateView | undefined>;
-  /** The same GetItem, with the time the aggregate last changed. */
-  getAggregateRecord(userId: string): Promise<AggregateRecord | undefined>;
-  /**
-   * Users with payout > 0 from a sparse index (a Query, never a Scan): payoutIndex for
-   * sort=userId, payoutAmountIndex (amount, then userId) for the amount orders.
-   */
-  listPayouts(request: PayoutRequest): Promise<PayoutPage>;
-  /**
-   * The head watermark (ISO) from the cursor item, for `Data-As-Of`; undefined before any
-   * ingestion. A small GetItem cached per container for `watermarkCacheMs`.
-   */
-  getWatermark(): Promise<string | undefined>;
-  /** The ingestion cursor's public part (never its pending page); undefined before any ingestion. */
-  getStatus(): Promise<IngestionStatus | undefined>;
-}
+export { statusAttributes } from './cursor-repository';
 
 export interface ReadStoreOptions {
   nowMs?: () => number;
@@ -80,6 +26,7 @@ export interface ReadStoreOptions {
 }
 
 export function createReadStore({ document, tableName }: StoreContext, options: ReadStoreOptions = {}): ReadStore {
+  const cursor = createCursorRepository({ document, tableName });
   const nowMs = options.nowMs ?? Date.now;
   const watermarkCacheMs = options.watermarkCacheMs ?? 5000;
   let watermark: { readAtMs: number; value: Promise<string | undefined> } | undefined;
@@ -105,10 +52,10 @@ export function createReadStore({ document, tableName }: StoreContext, options: 
 
     getAggregateRecord,
 
-    async listPayouts({ limit, sort = 'userId', minTotalPayout, after, exclusiveStartUserId }) {
+    async listPayouts({ limit, sort = 'userId', minTotalPayout, after }) {
       const byAmount = sort !== 'userId';
       const index = byAmount ? tableSchema.payoutAmountIndex : tableSchema.payoutIndex;
-      const position = after ?? exclusiveStartUserId;
+      const position = after;
       const filtered = !byAmount && minTotalPayout !== undefined;
       // Ask for one more than the page so "more follow" is known without an empty last page.
       const wanted = limit + 1;
@@ -162,8 +109,7 @@ export function createReadStore({ document, tableName }: StoreContext, options: 
       if (found.length > limit) next = page[page.length - 1].position;
       // A filtered page that ran out of its read budget: the next one resumes where the reading stopped.
       else if (filtered && startKey) next = String(startKey[index.sortKey]);
-      if (next === undefined) return { payouts };
-      return byAmount ? { payouts, next } : { payouts, next, lastUserId: next };
+      return next === undefined ? { payouts } : { payouts, next };
     },
 
     getWatermark() {
@@ -172,11 +118,7 @@ export function createReadStore({ document, tableName }: StoreContext, options: 
         const entry = { readAtMs: now, value: Promise.resolve<string | undefined>(undefined) };
         entry.value = (async () => {
           try {
-            const response = await document.send(
-              new GetCommand({ TableName: tableName, Key: keys.cursor(), ProjectionExpression: '#watermark', ExpressionAttributeNames: { '#watermark': 'watermark' } }),
-            );
-            const value = response?.Item?.watermark;
-            return value === undefined ? undefined : new Date(String(value)).toISOString();
+            return await cursor.readWatermark();
           } catch {
             // Data-As-Of is a courtesy: without it the answer is still right. Not kept, so the next request asks again.
             if (watermark === entry) watermark = undefined;
@@ -188,7 +130,7 @@ export function createReadStore({ document, tableName }: StoreContext, options: 
       return watermark.value;
     },
 
-    getStatus: () => readIngestionStatus({ document, tableName }),
+    getStatus: () => cursor.readStatus(),
   };
 }
 

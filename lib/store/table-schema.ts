@@ -25,7 +25,7 @@ export const tableSchema = {
     name: 'payoutAmountIndex',
     /** The same sparse partition attribute as payoutIndex: only aggregates whose payout is above 0. */
     partitionKey: 'payoutIndexPk',
-    /** Fixed-width payout amount, `#`, userId (lib/store/payout-sort-key.ts): amount order, ties by userId. */
+    /** Fixed-width payout amount, `#`, userId (lib/core/payout-sort-key.ts): amount order, ties by userId. */
     sortKey: 'payoutSortKey',
   },
 } as const;

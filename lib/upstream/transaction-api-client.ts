@@ -2,33 +2,8 @@ import * as z from 'zod/mini';
 import { DecimalText } from '../core/transaction';
 import { parseLossless } from '../core/lossless-json';
 import { toUpstreamTimestamp } from '../core/upstream-time';
-import type { PageMeta, Window } from '../core/upstream-page';
-
-export type UpstreamFailureKind = 'rate-limited' | 'server-error' | 'client-error' | 'timeout' | 'network' | 'not-json' | 'bad-shape';
-
-/** A call that yielded no usable page. Nothing may move because of it. */
-export class UpstreamCallError extends Error {
-  constructor(
-    readonly kind: UpstreamFailureKind,
-    message: string,
-    readonly status?: number,
-    /** From Retry-After: how long the upstream asked us to wait. */
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-    this.name = 'UpstreamCallError';
-  }
-}
-
-export interface TransactionPage {
-  /** Raw records, numbers as DecimalText: validated one by one so one bad record spoils nothing else. */
-  records: unknown[];
-  meta: PageMeta;
-}
-
-export interface TransactionSource {
-  fetchPage(window: Window, page: number): Promise<TransactionPage>;
-}
+import type { PageMeta } from '../core/upstream-page';
+import { UpstreamCallError, type TransactionSource } from '../ingestion/ports';
 
 export interface TransactionApiClientOptions {
   baseUrl: string;

@@ -3,8 +3,8 @@ import { userAggregateEndpoint } from '../../lib/api/endpoints/user-aggregate';
 import { decodePayoutCursor, encodePayoutCursor } from '../../lib/api/payout-cursor';
 import { cacheControl } from '../../lib/http/cache-control';
 import { readApiHandler } from '../../lib/http/read-api-handler';
-import type { PayoutRequest, ReadStore } from '../../lib/store/read-store';
-import { payoutSortKey } from '../../lib/store/payout-sort-key';
+import type { PayoutRequest, ReadStore } from '../../lib/api/ports';
+import { payoutSortKey } from '../../lib/core/payout-sort-key';
 import { getEvent, header, lambdaContext } from './support/http-events';
 import { expectConformsToOpenApi } from './support/openapi-validator';
 

@@ -7,7 +7,7 @@ import { cacheControl } from '../../lib/http/cache-control';
 import { readApiHandler } from '../../lib/http/read-api-handler';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
 import { createReadStore } from '../../lib/store/read-store';
-import { zeroCounters } from '../../lib/store/item-shapes';
+import { zeroCounters } from '../../lib/ingestion/ports';
 import { getEvent, header, lambdaContext } from './support/http-events';
 import { expectConformsToOpenApi } from './support/openapi-validator';
 

@@ -1,23 +1,24 @@
-import { zeroCounters } from '../../lib/store/item-shapes';
+import { zeroCounters } from '../../lib/ingestion/ports';
 import { BatchWriteItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { parse } from 'lossless-json';
 import { handler as getUserAggregate } from '../../functions/get-user-aggregate';
 import { handler as listPayouts } from '../../functions/list-payouts';
 import { handler as getStatus } from '../../functions/get-status';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
-import type { AggregateItem } from '../../lib/store/item-shapes';
-import { createReadStore, type ReadStore } from '../../lib/store/read-store';
+import type { AggregateSums } from '../../lib/core/aggregate';
+import { createReadStore } from '../../lib/store/read-store';
+import { type ReadStore } from '../../lib/api/ports';
 import { keys, PAYOUT_INDEX_PARTITION } from '../../lib/store/table-schema';
 import { createTestTable } from '../support/dynamodb-table';
 import { header } from './support/http-events';
 import { getConforming } from './support/openapi-validator';
 
-type Sums = Pick<AggregateItem, 'earned' | 'spent' | 'payout' | 'paidOut'>;
+type Sums = AggregateSums;
 
 let table: Awaited<ReturnType<typeof createTestTable>>;
 let store: ReadStore;
 
-/** An aggregate exactly as item-shapes.ts describes it: sums as DynamoDB numbers, index key only when payout > 0. */
+/** An aggregate exactly as lib/store/item-shapes.ts describes it: sums as DynamoDB numbers, index key only when payout > 0. */
 function aggregateItem(userId: string, sums: Sums): Record<string, AttributeValue> {
   return {
     pk: { S: keys.aggregate(userId).pk },
@@ -117,20 +118,20 @@ describe('payouts paged from the sparse index', () => {
     expect(userIds).toEqual([...expected.keys()].sort());
     for (const { userId, totalPayout } of seen) expect(totalPayout).toBe(expected.get(userId));
     for (const { userId } of seen) expect(withoutPayout).not.toContain(userId);
-    const stored = await store.listPayouts({ limit: 1000, exclusiveStartUserId: 'p02000' });
+    const stored = await store.listPayouts({ limit: 1000, after: 'p02000' });
     expect(stored.payouts.slice(0, 3)).toEqual(['p02001', 'p02002', 'p02003'].map((userId) => ({ userId, totalPayout: expected.get(userId) })));
   });
 
   it('pages with small limits the same way, and the last page carries no Link', async () => {
     const collected: string[] = [];
-    let exclusiveStartUserId: string | undefined;
+    let after: string | undefined;
     let pages = 0;
     do {
-      const page = await store.listPayouts({ limit: 997, exclusiveStartUserId });
+      const page = await store.listPayouts({ limit: 997, after });
       collected.push(...page.payouts.map((entry) => entry.userId));
-      exclusiveStartUserId = page.lastUserId;
+      after = page.next;
       pages += 1;
-    } while (exclusiveStartUserId);
+    } while (after);
     expect(pages).toBe(3);
     expect(new Set(collected).size).toBe(collected.length);
     expect(collected).toEqual([...collected].sort());

@@ -1,7 +1,7 @@
 import Big from 'big.js';
 import fc from 'fast-check';
 import { amountDomain, sumDomain } from '../../lib/core/accepted-domain';
-import { canonicalPayoutSortKey, decodePayoutSortKey, encodePayoutAmount, payoutLowerBound, payoutSortKey } from '../../lib/store/payout-sort-key';
+import { canonicalPayoutSortKey, decodePayoutSortKey, encodePayoutAmount, payoutLowerBound, payoutSortKey } from '../../lib/core/payout-sort-key';
 
 /** Any sum the accepted domain can produce: up to 24 integer digits, up to 12 fraction digits. */
 const sums = fc

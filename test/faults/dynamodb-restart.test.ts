@@ -10,7 +10,7 @@ import { validateRecord, type Transaction } from '../../lib/core/transaction';
 import type { TickReport } from '../../lib/ingestion/run-tick';
 import { createTableInput } from '../../lib/store/create-table-input';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
-import type { CursorItem } from '../../lib/store/item-shapes';
+import type { CursorItem } from '../../lib/store/cursor-item';
 import type { StoreContext } from '../../lib/store/store-context';
 import { keys } from '../../lib/store/table-schema';
 import { FakeClock } from '../support/fake-clock';

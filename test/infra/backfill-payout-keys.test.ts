@@ -3,7 +3,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { backfillPayoutKeys } from '../../infra/ops/backfill-payout-keys';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
 import { decodePayoutCursor, encodePayoutCursor } from '../../lib/api/payout-cursor';
-import { payoutSortKey } from '../../lib/store/payout-sort-key';
+import { payoutSortKey } from '../../lib/core/payout-sort-key';
 import { createReadStore } from '../../lib/store/read-store';
 import { keys, PAYOUT_INDEX_PARTITION } from '../../lib/store/table-schema';
 import { createTestTable } from '../support/dynamodb-table';

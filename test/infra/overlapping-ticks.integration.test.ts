@@ -3,10 +3,10 @@ import { validateRecord, type Transaction } from '../../lib/core/transaction';
 import type { IngestionPosition } from '../../lib/core/ingestion-position';
 import { runTick, type TickReport } from '../../lib/ingestion/run-tick';
 import { tickDependencies } from '../../lib/ingestion/tick-dependencies';
-import { createCursorStore } from '../../lib/store/cursor-store';
+import { createCursorRepository } from '../../lib/store/cursor-repository';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
 import type { Window } from '../../lib/core/upstream-page';
-import type { TransactionPage, TransactionSource } from '../../lib/upstream/transaction-api-client';
+import type { TransactionPage, TransactionSource } from '../../lib/ingestion/ports';
 import { createTestTable } from '../support/dynamodb-table';
 import { FakeClock } from '../support/fake-clock';
 import { normalised, storedAggregates, testConfig } from '../support/ingestion-harness';
@@ -67,7 +67,7 @@ test.each([
   );
   const upstream = new ScriptedUpstream(records, clock.nowMs, 7);
   const source = new SlowUpstream(upstream, jitter(seed));
-  const cursor = createCursorStore(store);
+  const cursor = createCursorRepository(store);
   const reports: TickReport[] = [];
   // Every checkpoint that won (the conditional write on the sequence succeeded), in the order they were made.
   const checkpoints: { sequence: number; position: [number, number, number] }[] = [];

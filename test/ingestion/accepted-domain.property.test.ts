@@ -5,7 +5,8 @@ import { amountDomain, idDomain, transactionTypes, userIdDomain } from '../../li
 import { referenceAggregates, viewOf, type AggregateSums } from '../../lib/core/aggregate';
 import { DecimalText, validateRecord, type Transaction } from '../../lib/core/transaction';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
-import { createReadStore, type PayoutEntry, type PayoutSort } from '../../lib/store/read-store';
+import { createReadStore } from '../../lib/store/read-store';
+import { type PayoutEntry, type PayoutSort } from '../../lib/api/ports';
 import { createTestTable } from '../support/dynamodb-table';
 import { FakeClock } from '../support/fake-clock';
 import { normalised, storedAggregates, storedCursor, testConfig, tick } from '../support/ingestion-harness';

@@ -3,7 +3,7 @@ import { refuseFaultRecordWrites } from '../../infra/local/refusing-writes';
 import { unjamIngestion } from '../../infra/ops/unjam-ingestion';
 import { JAM_ATTEMPTS } from '../../lib/core/failure-streak';
 import { applyFaultTransactions, applyFaultUsers, type FaultMode } from '../../lib/mock-upstream/faults';
-import { createCursorStore } from '../../lib/store/cursor-store';
+import { createCursorRepository } from '../../lib/store/cursor-repository';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
 import { createReadStore } from '../../lib/store/read-store';
 import type { StoreContext } from '../../lib/store/store-context';
@@ -123,7 +123,7 @@ test.each(['skip', 'split'])('%s works on a pending page that cannot be applied:
 test('a pending page whose chunks are gone is a pending-lost jam, not an exception; quarantine refuses, skip gets past it', async () => {
   const w = await world([]);
   // Store a page as a tick would, then lose its chunks (their TTL) before it is applied.
-  const cursor = createCursorStore(w.plain);
+  const cursor = createCursorRepository(w.plain);
   const state = await cursor.create({ head: t0 / 1000 - 1, verified: t0 / 1000 - 1, reconciled: t0 / 1000 - 1, open: {}, ledger: { from: t0 / 1000, counts: [] }, density: 0, probeItems: 1000 }, new Date(w.clock.nowMs()).toISOString());
   const span = { start: t0 / 1000, end: t0 / 1000 + 9 };
   const page = { pass: 'head' as const, span, page: 1, window: { start: new Date(t0).toISOString(), end: new Date(t0 + 9000).toISOString() }, fetchedAtMs: w.clock.nowMs(), seconds: [], meta: { itemCount: 0, itemsPerPage: 1000, totalPages: 0, currentPage: 1 }, fetched: 0, transactions: [], quarantined: [] };
@@ -153,7 +153,7 @@ test('a pending page whose chunks are gone is a pending-lost jam, not an excepti
 
 test('a failing tick cannot restore the streak, backoff or recent calls that a concurrent checkpoint replaced', async () => {
   const w = await world([]);
-  const cursor = createCursorStore(w.plain);
+  const cursor = createCursorRepository(w.plain);
   const nowIso = new Date(w.clock.nowMs()).toISOString();
   const state = await cursor.create({ head: t0 / 1000, verified: t0 / 1000, reconciled: t0 / 1000, open: {}, ledger: { from: t0 / 1000 + 1, counts: [] }, density: 0, probeItems: 1000 }, nowIso);
   const page = { pass: 'head' as const, span: { start: t0 / 1000 + 1, end: t0 / 1000 + 1 }, page: 1, window: { start: nowIso, end: nowIso }, fetchedAtMs: w.clock.nowMs(), seconds: [], meta: { itemCount: 0, itemsPerPage: 1000, totalPages: 0, currentPage: 1 }, fetched: 0, transactions: [], quarantined: [] };

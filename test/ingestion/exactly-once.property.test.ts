@@ -4,11 +4,11 @@ import { DecimalText, validateRecord, type Transaction, type TransactionType } f
 import Big from 'big.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { payoutSortKey } from '../../lib/store/payout-sort-key';
+import { payoutSortKey } from '../../lib/core/payout-sort-key';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
 import type { StoreContext } from '../../lib/store/store-context';
 import { keys, PAYOUT_INDEX_PARTITION } from '../../lib/store/table-schema';
-import { UpstreamCallError } from '../../lib/upstream/transaction-api-client';
+import { UpstreamCallError } from '../../lib/ingestion/ports';
 import { CrashPlan, InjectedCrash } from '../support/crash-injection';
 import { createTestTable } from '../support/dynamodb-table';
 import { FakeClock } from '../support/fake-clock';

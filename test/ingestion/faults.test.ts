@@ -2,7 +2,7 @@ import { DecimalText } from '../../lib/core/transaction';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
 import { createQuarantineStore } from '../../lib/store/quarantine-store';
 import { rewindCursor } from '../../lib/store/operator-actions';
-import { UpstreamCallError } from '../../lib/upstream/transaction-api-client';
+import { UpstreamCallError } from '../../lib/ingestion/ports';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestTable } from '../support/dynamodb-table';
 import { FakeClock } from '../support/fake-clock';

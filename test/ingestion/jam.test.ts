@@ -4,7 +4,7 @@ import { JAM_ATTEMPTS } from '../../lib/core/failure-streak';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
 import { createReadStore } from '../../lib/store/read-store';
 import type { Window } from '../../lib/core/upstream-page';
-import { UpstreamCallError, type TransactionPage, type TransactionSource } from '../../lib/upstream/transaction-api-client';
+import { UpstreamCallError, type TransactionPage, type TransactionSource } from '../../lib/ingestion/ports';
 import { createTestTable } from '../support/dynamodb-table';
 import { FakeClock } from '../support/fake-clock';
 import { storedAggregates, testConfig, tick } from '../support/ingestion-harness';

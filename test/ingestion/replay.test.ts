@@ -1,6 +1,6 @@
 import { referenceAggregates } from '../../lib/core/aggregate';
 import { validateRecord } from '../../lib/core/transaction';
-import { createCursorStore } from '../../lib/store/cursor-store';
+import { createCursorRepository } from '../../lib/store/cursor-repository';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
 import { rewindIngestion } from '../../infra/ops/rewind-ingestion';
 import { createTestTable } from '../support/dynamodb-table';
@@ -73,7 +73,7 @@ test('a rewind is refused when it could count twice, and a rewind over a waiting
   expect(lines.at(-1)).toMatch(/not later than/);
   expect(await rewindIngestion(['--table', table.tableName], clock.nowMs(), (line) => lines.push(line))).toBe(2);
 
-  const cursor = createCursorStore(store);
+  const cursor = createCursorRepository(store);
   const state = (await cursor.load())!;
   const second = Date.parse(settled.watermark) / 1000;
   const pending = { pass: 'head' as const, span: { start: second, end: second }, window: { start: settled.watermark, end: settled.watermark }, page: 1, fetchedAtMs: clock.nowMs(), seconds: [], meta: { itemCount: 0, itemsPerPage: 1000, totalPages: 0, currentPage: 1 }, fetched: 0, transactions: [], quarantined: [] };

@@ -1,5 +1,5 @@
 import type { StoreContext } from '../../lib/store/store-context';
-import type { TransactionSource } from '../../lib/upstream/transaction-api-client';
+import type { TransactionSource } from '../../lib/ingestion/ports';
 
 export class InjectedCrash extends Error {
   constructor(where: string) {

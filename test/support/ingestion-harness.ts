@@ -5,9 +5,9 @@ import type { AggregateSums } from '../../lib/core/aggregate';
 import { ingestionConfigFrom, type IngestionConfig } from '../../lib/ingestion/ingestion-config';
 import { runTick, type TickReport } from '../../lib/ingestion/run-tick';
 import { tickDependencies } from '../../lib/ingestion/tick-dependencies';
-import type { CursorItem } from '../../lib/store/item-shapes';
+import type { CursorItem } from '../../lib/store/cursor-item';
 import type { StoreContext } from '../../lib/store/store-context';
-import type { TransactionSource } from '../../lib/upstream/transaction-api-client';
+import type { TransactionSource } from '../../lib/ingestion/ports';
 import type { FakeClock } from './fake-clock';
 
 export function testConfig(tableName: string, overrides: Record<string, string> = {}): IngestionConfig {

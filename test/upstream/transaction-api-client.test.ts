@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DecimalText } from '../../lib/core/transaction';
-import { createTransactionApiClient, retryAfterMs, UpstreamCallError } from '../../lib/upstream/transaction-api-client';
+import { createTransactionApiClient, retryAfterMs } from '../../lib/upstream/transaction-api-client';
+import { UpstreamCallError } from '../../lib/ingestion/ports';
 
 let server: Server;
 let baseUrl: string;

@@ -1,6 +1,6 @@
 import type { ReadEndpoint } from '../../http/read-api-handler';
 import { jsonResponse } from '../../http/responses';
-import type { ReadStore } from '../../store/read-store';
+import type { ReadStore } from '../ports';
 import { statusView } from '../status-view';
 
 /** GET /status: watermark, lag, last tick and counters of ingestion (public). */

@@ -6,7 +6,7 @@ import { BadRequest } from '../../http/problems';
 import type { ReadEndpoint } from '../../http/read-api-handler';
 import { parseParameters } from '../../http/request-parameters';
 import { jsonResponse } from '../../http/responses';
-import type { ReadStore } from '../../store/read-store';
+import type { ReadStore } from '../ports';
 import { decodePayoutCursor, encodePayoutCursor } from '../payout-cursor';
 import { payoutsQuerySchema } from '../schemas';
 

@@ -5,7 +5,7 @@ import { NotFound } from '../../http/problems';
 import type { ReadEndpoint } from '../../http/read-api-handler';
 import { parseParameters } from '../../http/request-parameters';
 import { jsonResponse } from '../../http/responses';
-import type { ReadStore } from '../../store/read-store';
+import type { ReadStore } from '../ports';
 import { userAggregateParamsSchema } from '../schemas';
 
 /**

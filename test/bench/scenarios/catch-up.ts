@@ -6,7 +6,7 @@ import { datasetItem, explicitDataset } from '../../../lib/mock-upstream/dataset
 import { contractLimit } from '../../../lib/mock-upstream/mock-settings';
 import { createMockTransactionApi } from '../../../lib/mock-upstream/transaction-api';
 import { keys } from '../../../lib/store/table-schema';
-import type { TransactionSource } from '../../../lib/upstream/transaction-api-client';
+import type { TransactionSource } from '../../../lib/ingestion/ports';
 import { startMockUpstreamServer } from '../../../infra/local/mock-upstream-server';
 import { ingestionSchedule } from '../../../infra/definitions/schedule';
 import { createBenchTable } from '../support/bench-table';

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { payoutSortKey } from '../../../lib/store/payout-sort-key';
+import { payoutSortKey } from '../../../lib/core/payout-sort-key';
 import { keys, PAYOUT_INDEX_PARTITION } from '../../../lib/store/table-schema';
 
 const BATCH = 25;

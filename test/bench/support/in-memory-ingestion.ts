@@ -1,62 +1,7 @@
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { transactionIdentity, type Transaction } from '../../../lib/core/transaction';
-import type { AggregateWriter } from '../../../lib/store/aggregate-writer';
-import type { CursorState, CursorStore } from '../../../lib/store/cursor-store';
-import { zeroCounters, type IngestionCounters } from '../../../lib/store/item-shapes';
-import type { QuarantineStore } from '../../../lib/store/quarantine-store';
+import type { AggregateWriter, TransactionSource } from '../../../lib/ingestion/ports';
 import { explicitDataset, type DatasetItem } from '../../../lib/mock-upstream/dataset';
-import type { TransactionSource } from '../../../lib/upstream/transaction-api-client';
-
-/**
- * In-memory stand-ins for the ingestion's storage, so the real tick (runTick, the window planner
- * and the call-slot logic) can be run through hours of virtual time in seconds. They keep the
- * same contracts as the DynamoDB adapters (conditional on the sequence, exactly once by
- * identity); only their speed is not modelled (the simulation adds a measured tick duration).
- */
-export function inMemoryCursor(): CursorStore & { counters: IngestionCounters } {
-  let state: (CursorState & { counters: IngestionCounters }) | undefined;
-  const copy = (): CursorState | undefined =>
-    state ? structuredClone({ sequence: state.sequence, position: state.position, pending: state.pending, notBefore: state.notBefore, recentCalls: state.recentCalls, failureStreak: state.failureStreak, operatorActions: [] }) : undefined;
-  return {
-    get counters() {
-      return state?.counters ?? zeroCounters();
-    },
-    load: async () => copy(),
-    async create(position) {
-      state ??= { sequence: 0, position: structuredClone(position), counters: zeroCounters(), recentCalls: [], operatorActions: [] };
-      return copy()!;
-    },
-    async savePending(sequence, pending) {
-      if (!state || state.sequence !== sequence || state.pending) return false;
-      state.pending = structuredClone(pending);
-      return true;
-    },
-    async checkpoint(sequence, next, { counters, recentCalls }) {
-      if (!state || state.sequence !== sequence) return false;
-      state.sequence += 1;
-      state.position = structuredClone(next);
-      state.pending = undefined;
-      state.notBefore = undefined;
-      state.recentCalls = recentCalls;
-      state.failureStreak = undefined;
-      addCounters(state.counters, counters);
-      return true;
-    },
-    async recordOutcome(sequence, _outcome, _nowIso, details = {}) {
-      if (!state) throw new Error('no cursor');
-      if (state.sequence !== sequence) return false;
-      if (details.notBefore !== undefined) state.notBefore = details.notBefore;
-      if (details.recentCalls) state.recentCalls = details.recentCalls;
-      if (details.failureStreak) state.failureStreak = details.failureStreak;
-      if (details.counters) addCounters(state.counters, details.counters);
-      return true;
-    },
-  };
-}
-
-function addCounters(into: IngestionCounters, delta: Partial<IngestionCounters>): void {
-  for (const [name, value] of Object.entries(delta)) into[name as keyof IngestionCounters] += value ?? 0;
-}
 
 /**
  * Just enough of a DynamoDB document client for lib/store/call-slots.ts: the Query of the slot
@@ -82,7 +27,10 @@ export function inMemoryCallSlotTable(): DynamoDBDocumentClient {
   return { send } as unknown as DynamoDBDocumentClient;
 }
 
-/** Exactly once by (userId, id), as the markers make it; counts what a page would have applied. */
+/**
+ * Exactly once by (userId, id), as the markers make it; counts what a page would have applied.
+ * Lighter than lib/memory's aggregates (no sums, no markers' content): hours of traffic stay small.
+ */
 export function countingWriter(): AggregateWriter & { distinct(): number; distinctBefore(createdBeforeMs: number): number } {
   const seen = new Set<string>();
   const createdAt: number[] = [];
@@ -102,8 +50,6 @@ export function countingWriter(): AggregateWriter & { distinct(): number; distin
     },
   };
 }
-
-export const discardingQuarantine: QuarantineStore = { keep: async (_sequence, records) => new Set(records.map((record) => record.rawSha256)).size };
 
 /** The Transaction API's paging over a fixed list of items (inclusive second bounds, nothing from the future, late arrivals once arrived). */
 export function datasetSource(items: readonly DatasetItem[], nowMs: () => number, pageSize = 1000): TransactionSource & { calls: { atMs: number; items: number }[] } {

@@ -3,7 +3,8 @@ import type { TickDependencies } from '../../../lib/ingestion/run-tick';
 import type { DatasetItem } from '../../../lib/mock-upstream/dataset';
 import { createCallSlots } from '../../../lib/store/call-slots';
 import { FakeClock } from '../../support/fake-clock';
-import { countingWriter, datasetSource, discardingQuarantine, inMemoryCallSlotTable, inMemoryCursor } from './in-memory-ingestion';
+import { inMemoryCursor, inMemoryQuarantine } from '../../../lib/memory/in-memory-ingestion';
+import { countingWriter, datasetSource, inMemoryCallSlotTable } from './in-memory-ingestion';
 
 /** The real tick over in-memory storage and a fixed list of upstream items, on a virtual clock. */
 export function simulatedIngestion(items: DatasetItem[], startMs: number, environment: Record<string, string>) {
@@ -16,7 +17,7 @@ export function simulatedIngestion(items: DatasetItem[], startMs: number, enviro
     cursor,
     callSlots: createCallSlots({ document: inMemoryCallSlotTable(), tableName: 'simulated' }, config.budget, clock),
     aggregates: writer,
-    quarantine: discardingQuarantine,
+    quarantine: inMemoryQuarantine(),
     source,
     settings: config.settings,
     nowMs: clock.nowMs,

@@ -1,5 +1,5 @@
 import Big from 'big.js';
-import { sumDomain } from '../core/accepted-domain';
+import { sumDomain } from './accepted-domain';
 
 /**
  * The sort key of the payout-amount index (`payoutSortKey`): the user's payout as a fixed-width
