@@ -27,9 +27,5 @@ const failureLog = <Event, Result>(): MiddlewareObj<Event, Result> => ({
  * added flushed as EMF after every invocation, failed ones included, and the one error path.
  */
 export function taskHandler<Event, Result>(task: Task<Event, Result>) {
-  return serviceHandler<Event, Result>()
-    .use(captureLambdaHandler(tracer))
-    .use(logMetrics(metrics))
-    .use(failureLog<Event, Result>())
-    .handler(task);
+  return serviceHandler<Event, Result>().use(captureLambdaHandler(tracer)).use(logMetrics(metrics)).use(failureLog<Event, Result>()).handler(task);
 }

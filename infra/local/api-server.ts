@@ -39,7 +39,11 @@ const problem = (error: unknown, site: Required<ProblemSite>, headers: Record<st
   return {
     statusCode: answer.statusCode ?? 500,
     // Lowercased, as API Gateway writes the handlers' headers (gatewayAnswer).
-    headers: { ...Object.fromEntries(Object.entries(answer.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)])), 'apigw-requestid': site.requestId, ...headers },
+    headers: {
+      ...Object.fromEntries(Object.entries(answer.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)])),
+      'apigw-requestid': site.requestId,
+      ...headers,
+    },
     body: Buffer.from(answer.body ?? ''),
   };
 };
@@ -133,18 +137,22 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ru
     }
   }
 
-  const server = await listenLocally((request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      void answer(request, Buffer.concat(chunks))
-        .catch(() => problem(new Error('request failed'), { instance: (request.url ?? '/').split('?')[0]!, requestId: randomUUID() }))
-        .then((result) => {
-          response.writeHead(result.statusCode, result.headers);
-          response.end(request.method === 'HEAD' ? undefined : result.body);
-        });
-    });
-  }, options.port ?? 0, { answerClientError: clientErrorAnswer });
+  const server = await listenLocally(
+    (request: IncomingMessage, response: ServerResponse) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        void answer(request, Buffer.concat(chunks))
+          .catch(() => problem(new Error('request failed'), { instance: (request.url ?? '/').split('?')[0]!, requestId: randomUUID() }))
+          .then((result) => {
+            response.writeHead(result.statusCode, result.headers);
+            response.end(request.method === 'HEAD' ? undefined : result.body);
+          });
+      });
+    },
+    options.port ?? 0,
+    { answerClientError: clientErrorAnswer },
+  );
 
   return {
     ...server,

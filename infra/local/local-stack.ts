@@ -107,7 +107,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(() => api.close());
     await api.preload().catch((error: unknown) => log(`warning: a read API handler could not be loaded: ${(error as Error).message}`));
 
-    log(banner({ apiUrl: api.url, upstreamUrl, mockSettings: mock?.settings, dynamoDbEndpoint, tableName, table, dataDir: options.dataDir, timeScale, ingestFrom }));
+    log(
+      banner({
+        apiUrl: api.url,
+        upstreamUrl,
+        mockSettings: mock?.settings,
+        dynamoDbEndpoint,
+        tableName,
+        table,
+        dataDir: options.dataDir,
+        timeScale,
+        ingestFrom,
+      }),
+    );
     return { apiUrl: api.url, upstreamUrl, dynamoDbEndpoint, tableName, ingestFrom, mock, stop: stopAll };
   } catch (error) {
     await stopAll();

@@ -16,10 +16,14 @@ function serviceError(name: string, message: string, fault: 'client' | 'server',
 export function refuseFaultRecordWrites(document: DynamoDBDocumentClient, faults: MockFaults): void {
   const refusals = new Map<string, () => Error>();
   if (faults.modes.includes('stuck-record')) {
-    refusals.set(keys.aggregate(applyFaultUsers['stuck-record']).pk, () => serviceError('InternalServerError', 'Internal server error (the mock stuck-record fault)', 'server', 500));
+    refusals.set(keys.aggregate(applyFaultUsers['stuck-record']).pk, () =>
+      serviceError('InternalServerError', 'Internal server error (the mock stuck-record fault)', 'server', 500),
+    );
   }
   if (faults.modes.includes('refused-record')) {
-    refusals.set(keys.aggregate(applyFaultUsers['refused-record']).pk, () => serviceError('ValidationException', 'Item refused by the table (the mock refused-record fault)', 'client', 400));
+    refusals.set(keys.aggregate(applyFaultUsers['refused-record']).pk, () =>
+      serviceError('ValidationException', 'Item refused by the table (the mock refused-record fault)', 'client', 400),
+    );
   }
   if (refusals.size === 0) return;
   document.middlewareStack.add(

@@ -7,10 +7,20 @@ export { startLocalStack, type LocalStack, type LocalStackOptions };
 
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
-  TRANSACTIONS_API_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
-  INGEST_FROM: z.iso.datetime({ offset: true }).or(z.iso.date()).optional().or(z.literal('').transform(() => undefined)),
+  TRANSACTIONS_API_URL: z
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  INGEST_FROM: z.iso
+    .datetime({ offset: true })
+    .or(z.iso.date())
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   TIME_SCALE: z.coerce.number().positive().default(1),
-  DATA_DIR: z.string().optional().transform((dir) => dir || undefined),
+  DATA_DIR: z
+    .string()
+    .optional()
+    .transform((dir) => dir || undefined),
   MOCK_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
   TABLE_NAME: z.string().min(1).default('transaction-aggregation'),
 });

@@ -22,7 +22,6 @@ export interface BackfillResult {
   retried: number;
 }
 
-
 /** One pass over the aggregates; each out-of-step item is updated on the condition that its payout is still the one read. */
 export async function backfillPayoutKeys(document: DynamoDBDocumentClient, tableName: string, options: { dryRun?: boolean } = {}): Promise<BackfillResult> {
   const result: BackfillResult = { scanned: 0, updated: 0, alreadyInStep: 0, retried: 0 };
@@ -44,7 +43,8 @@ export async function backfillPayoutKeys(document: DynamoDBDocumentClient, table
         const payout = decimalText(current.payout);
         const indexed = new Big(payout).gt(0);
         const wantedKey = indexed ? payoutSortKey(payout, String(current.userId)) : undefined;
-        const inStep = current.payoutSortKey === wantedKey && (indexed ? current.payoutIndexPk === PAYOUT_INDEX_PARTITION : current.payoutIndexPk === undefined);
+        const inStep =
+          current.payoutSortKey === wantedKey && (indexed ? current.payoutIndexPk === PAYOUT_INDEX_PARTITION : current.payoutIndexPk === undefined);
         if (inStep) {
           result.alreadyInStep++;
           break;
@@ -60,7 +60,10 @@ export async function backfillPayoutKeys(document: DynamoDBDocumentClient, table
               Key: { pk: current.pk, sk: current.sk },
               UpdateExpression: indexed ? 'SET payoutSortKey = :key, payoutIndexPk = :partition' : 'REMOVE payoutSortKey, payoutIndexPk',
               ConditionExpression: 'payout = :payout',
-              ExpressionAttributeValues: { ':payout': NumberValue.from(payout), ...(indexed ? { ':key': wantedKey, ':partition': PAYOUT_INDEX_PARTITION } : {}) },
+              ExpressionAttributeValues: {
+                ':payout': NumberValue.from(payout),
+                ...(indexed ? { ':key': wantedKey, ':partition': PAYOUT_INDEX_PARTITION } : {}),
+              },
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             }),
           );
@@ -72,7 +75,12 @@ export async function backfillPayoutKeys(document: DynamoDBDocumentClient, table
           const stored = (error as { Item?: Record<string, unknown> }).Item;
           if (!stored) break;
           result.retried++;
-          current = { ...current, ...Object.fromEntries(Object.entries(stored).map(([name, value]) => [name, (value as { S?: string; N?: string }).S ?? (value as { N?: string }).N])) };
+          current = {
+            ...current,
+            ...Object.fromEntries(
+              Object.entries(stored).map(([name, value]) => [name, (value as { S?: string; N?: string }).S ?? (value as { N?: string }).N]),
+            ),
+          };
         }
       }
     }
@@ -96,7 +104,9 @@ export async function backfillCommand(argv: string[], print: (line: string) => v
   const document = createDocumentClient();
   try {
     const result = await backfillPayoutKeys(document, values.table, { dryRun: values['dry-run'] });
-    print(`${values['dry-run'] ? 'dry run: would update' : 'updated'} ${result.updated} of ${result.scanned} aggregates (${result.alreadyInStep} already in step, ${result.retried} re-read after a concurrent write)`);
+    print(
+      `${values['dry-run'] ? 'dry run: would update' : 'updated'} ${result.updated} of ${result.scanned} aggregates (${result.alreadyInStep} already in step, ${result.retried} re-read after a concurrent write)`,
+    );
     return 0;
   } finally {
     document.destroy();

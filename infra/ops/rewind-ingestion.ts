@@ -37,7 +37,9 @@ export async function rewindIngestion(argv: string[], nowMs = Date.now(), print:
   const result = await withDocumentClient((document) => rewindCursor({ document, tableName: table }, target.watermark, new Date(nowMs).toISOString()));
   if (result.rewound) {
     const dropped = result.droppedPage ? '; the page that was waiting to be applied was dropped and will be read again' : '';
-    print(`rewound: head and tail watermarks ${result.from} → ${result.to}; the head re-reads from the second after, the tail checks again behind it${dropped}`);
+    print(
+      `rewound: head and tail watermarks ${result.from} → ${result.to}; the head re-reads from the second after, the tail checks again behind it${dropped}`,
+    );
     return 0;
   }
   const reasons = {

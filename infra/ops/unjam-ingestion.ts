@@ -24,7 +24,10 @@ export async function unjamIngestion(argv: string[], nowMs = Date.now(), print: 
     ({ values } = parseArgs({
       args: argv,
       options: {
-        table: { type: 'string' }, action: { type: 'string' }, by: { type: 'string' }, reason: { type: 'string' },
+        table: { type: 'string' },
+        action: { type: 'string' },
+        by: { type: 'string' },
+        reason: { type: 'string' },
         'marker-ttl-days': { type: 'string', default: String(ingestionDefaults.markerTtlDays) },
       },
     }));
@@ -39,14 +42,18 @@ export async function unjamIngestion(argv: string[], nowMs = Date.now(), print: 
     return 2;
   }
   const options = { markerTtlSeconds: markerTtlDays * 86_400 };
-  const result = await withDocumentClient((document) => actOnJam({ document, tableName: table }, action, by.trim(), reason.trim(), new Date(nowMs).toISOString(), options));
+  const result = await withDocumentClient((document) =>
+    actOnJam({ document, tableName: table }, action, by.trim(), reason.trim(), new Date(nowMs).toISOString(), options),
+  );
   if (!result.done) {
     print(`refused: ${result.reason}`);
     return 1;
   }
   const { record } = result;
   const what = { skip: 'skipped', split: 'split', quarantine: `quarantined ${record.records ?? 0} unapplied record(s) of the pending page of` }[record.action];
-  print(`${what}: ${record.pass} pass, window ${record.window.start} → ${record.window.end} page ${record.page} (failed ${record.attempts} times: ${record.failure}); audit record AUDIT#${record.at}`);
+  print(
+    `${what}: ${record.pass} pass, window ${record.window.start} → ${record.window.end} page ${record.page} (failed ${record.attempts} times: ${record.failure}); audit record AUDIT#${record.at}`,
+  );
   return 0;
 }
 

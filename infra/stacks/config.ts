@@ -56,13 +56,15 @@ export const MIN_PROD_LOG_RETENTION_DAYS = 365;
 export const MOCK_INGEST_FROM = '2023-01-01T00:00:00Z';
 
 /** A host that can only be this machine: never a deployed function's upstream. */
-const loopbackHost = /^(localhost|.*\.localhost|127(\.\d{1,3}){3}|\[::1\]|\[::ffff:127(\.\d{1,3}){3}\]|\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]|0\.0\.0\.0|\[::\])$/i;
+const loopbackHost =
+  /^(localhost|.*\.localhost|127(\.\d{1,3}){3}|\[::1\]|\[::ffff:127(\.\d{1,3}){3}\]|\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]|0\.0\.0\.0|\[::\])$/i;
 
 /** The deployed fetch function sends the API key to this URL: HTTPS only, and not a loopback address. */
 const deployableUrl = z
   .url({ protocol: /^https$/, error: 'must be an https: URL (the API key would travel in clear over http:)' })
   .refine((url) => !loopbackHost.test(new URL(url).hostname), {
-    error: 'must not be a loopback address (localhost, 127.0.0.1, ::1): a deployed function cannot reach your machine; is TRANSACTIONS_API_URL of `npm start` still exported?',
+    error:
+      'must not be a loopback address (localhost, 127.0.0.1, ::1): a deployed function cannot reach your machine; is TRANSACTIONS_API_URL of `npm start` still exported?',
   });
 
 /**
@@ -77,7 +79,10 @@ const mockKnobsSchema = z
     if (value === undefined) return undefined;
     const knobs: Record<string, string> = {};
     if (typeof value === 'string') {
-      for (const pair of value.trim().split(/\s+/).filter((piece) => piece !== '')) {
+      for (const pair of value
+        .trim()
+        .split(/\s+/)
+        .filter((piece) => piece !== '')) {
         const at = pair.indexOf('=');
         if (at < 1) {
           context.addIssue({ code: 'custom', message: `"${pair}" is not NAME=value` });
@@ -96,7 +101,8 @@ const mockKnobsSchema = z
     try {
       const settings = mockSettingsFrom(knobs, { startedAtMs: 0 });
       const localOnly = settings.faults.modes.filter((mode) => mode === 'stuck-record' || mode === 'refused-record');
-      if (localOnly.length > 0) throw new Error(`the ${localOnly.join(' and ')} fault needs the local table's refusal (npm start only): no deployed table fails a valid record`);
+      if (localOnly.length > 0)
+        throw new Error(`the ${localOnly.join(' and ')} fault needs the local table's refusal (npm start only): no deployed table fails a valid record`);
       // Without either, the bad window would follow the deployed mock's hourly start and move every hour.
       if (settings.faults.modes.includes('bad-page') && !knobs.MOCK_BAD_PAGE_AT && !knobs.MOCK_STARTED_AT) {
         throw new Error('the bad-page fault needs MOCK_BAD_PAGE_AT (or MOCK_STARTED_AT) when deployed');
@@ -135,11 +141,31 @@ const configSchema = z.object({
   fetchReservedConcurrency: z.coerce.number().int().positive().optional(),
   /** `prod`: termination protection and an explicit account and region. */
   stage: optionalText.pipe(z.enum(['dev', 'prod']).default('dev')),
-  account: optionalText.pipe(z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').optional()),
-  region: optionalText.pipe(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name such as eu-west-1').optional()),
+  account: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{12}$/, 'a 12-digit AWS account id')
+      .optional(),
+  ),
+  region: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name such as eu-west-1')
+      .optional(),
+  ),
   /** A custom domain for the read API (with certificateArn, an ACM certificate in the stack's region). */
-  domainName: optionalText.pipe(z.string().regex(/^(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+$/i, 'a DNS name such as api.example.com').optional()),
-  certificateArn: optionalText.pipe(z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, 'an ACM certificate ARN').optional()),
+  domainName: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+$/i, 'a DNS name such as api.example.com')
+      .optional(),
+  ),
+  certificateArn: optionalText.pipe(
+    z
+      .string()
+      .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, 'an ACM certificate ARN')
+      .optional(),
+  ),
   /** Active X-Ray tracing on the read functions (off by default: see the README for its cost). */
   readApiTracing: z
     .union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')])
@@ -152,7 +178,12 @@ const configSchema = z.object({
     .refine((days) => logRetentionChoices.includes(days), { error: `one of CloudWatch Logs' retention periods: ${logRetentionChoices.join(', ')}` })
     .default(MIN_PROD_LOG_RETENTION_DAYS),
   /** A customer-managed KMS key (its ARN) for the table and the log groups instead of the one the stack creates. */
-  encryptionKeyArn: optionalText.pipe(z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)').optional()),
+  encryptionKeyArn: optionalText.pipe(
+    z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)')
+      .optional(),
+  ),
   /** The deployed mock's environment (MOCK_* knobs); ignored when a real Transaction API is configured. */
   mockKnobs: mockKnobsSchema,
 });
@@ -171,10 +202,18 @@ const upstreamChoice = configSchema
       });
     }
     if (config.stage === 'prod' && config.upstream === 'mock') {
-      context.addIssue({ code: 'custom', path: ['upstream'], message: 'the mock Transaction API is for demo accounts: stage=prod needs the real one (-c transactionsApiUrl=https://...)' });
+      context.addIssue({
+        code: 'custom',
+        path: ['upstream'],
+        message: 'the mock Transaction API is for demo accounts: stage=prod needs the real one (-c transactionsApiUrl=https://...)',
+      });
     }
     if (config.stage === 'prod' && (!config.account || !config.region)) {
-      context.addIssue({ code: 'custom', path: ['stage'], message: 'stage=prod deploys to an explicit environment: add -c account=<12 digits> -c region=<region>' });
+      context.addIssue({
+        code: 'custom',
+        path: ['stage'],
+        message: 'stage=prod deploys to an explicit environment: add -c account=<12 digits> -c region=<region>',
+      });
     }
     if (config.stage === 'prod' && config.logRetentionDays < MIN_PROD_LOG_RETENTION_DAYS) {
       context.addIssue({
@@ -184,13 +223,18 @@ const upstreamChoice = configSchema
       });
     }
     if (Boolean(config.domainName) !== Boolean(config.certificateArn)) {
-      context.addIssue({ code: 'custom', path: ['domainName'], message: 'a custom domain needs both -c domainName=... and -c certificateArn=... (an ACM certificate for that name, in the stack region)' });
+      context.addIssue({
+        code: 'custom',
+        path: ['domainName'],
+        message: 'a custom domain needs both -c domainName=... and -c certificateArn=... (an ACM certificate for that name, in the stack region)',
+      });
     }
     if (config.transactionsApiUrl && !config.ingestFrom) {
       context.addIssue({
         code: 'custom',
         path: ['ingestFrom'],
-        message: 'required with a real Transaction API: where ingestion starts on an empty table (ISO date-time); at most ~5,000 transactions a minute are read, see the README for the backfill time',
+        message:
+          'required with a real Transaction API: where ingestion starts on an empty table (ISO date-time); at most ~5,000 transactions a minute are read, see the README for the backfill time',
       });
     }
   })

@@ -101,7 +101,10 @@ export class Ingestion extends Construct {
     const isItselfADeadLetterQueue = 'This queue is itself a dead-letter queue: the one of the EventBridge rule target that starts the tick loop';
     Validations.of(this.scheduleDeadLetters).acknowledge(
       { id: 'AwsSolutions-SQS3', reason: `${isItselfADeadLetterQueue} (cdk-nag only recognises SQS redrive policies).` },
-      { id: controlTowerRule('sqs_dlq_check'), reason: `${isItselfADeadLetterQueue}; a dead-letter queue needs no dead-letter queue (nothing consumes it: it alarms, and an operator purges it).` },
+      {
+        id: controlTowerRule('sqs_dlq_check'),
+        reason: `${isItselfADeadLetterQueue}; a dead-letter queue needs no dead-letter queue (nothing consumes it: it alarms, and an operator purges it).`,
+      },
     );
     this.schedule = new Rule(this, 'EveryMinute', {
       description: `Starts the tick loop ${ingestionSchedule.ruleExpression}`,

@@ -125,19 +125,36 @@ export class Monitoring extends Construct {
       threshold: 1,
       description: 'Step Functions throttled the tick loop (StartExecution or state transitions): ticks were lost.',
     });
-    this.alarm('ScheduleFailedInvocations', new Metric({ namespace: 'AWS/Events', metricName: 'FailedInvocations', dimensionsMap: { RuleName: props.schedule.ruleName }, statistic: Stats.SUM, period: fiveMinutes }), {
-      threshold: 1,
-      description: 'EventBridge could not start the tick loop (after its retries); the event went to the dead-letter queue.',
-    });
+    this.alarm(
+      'ScheduleFailedInvocations',
+      new Metric({
+        namespace: 'AWS/Events',
+        metricName: 'FailedInvocations',
+        dimensionsMap: { RuleName: props.schedule.ruleName },
+        statistic: Stats.SUM,
+        period: fiveMinutes,
+      }),
+      {
+        threshold: 1,
+        description: 'EventBridge could not start the tick loop (after its retries); the event went to the dead-letter queue.',
+      },
+    );
     this.alarm('ScheduleDeadLetters', props.scheduleDeadLetters.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: Stats.MAXIMUM }), {
       threshold: 1,
       description: 'Undelivered tick-loop starts wait in the dead-letter queue (the message says why); purge it once understood.',
     });
-    for (const [name, metricName] of [['TableReadThrottles', 'ReadThrottleEvents'], ['TableWriteThrottles', 'WriteThrottleEvents']] as const) {
-      this.alarm(name, new Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: props.table.tableName }, statistic: Stats.SUM, period: fiveMinutes }), {
-        threshold: 1,
-        description: `DynamoDB throttled ${metricName === 'ReadThrottleEvents' ? 'reads' : 'writes'} on the table in the last 5 minutes (on-demand: a hot key or a sudden jump beyond twice the previous peak).`,
-      });
+    for (const [name, metricName] of [
+      ['TableReadThrottles', 'ReadThrottleEvents'],
+      ['TableWriteThrottles', 'WriteThrottleEvents'],
+    ] as const) {
+      this.alarm(
+        name,
+        new Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: props.table.tableName }, statistic: Stats.SUM, period: fiveMinutes }),
+        {
+          threshold: 1,
+          description: `DynamoDB throttled ${metricName === 'ReadThrottleEvents' ? 'reads' : 'writes'} on the table in the last 5 minutes (on-demand: a hot key or a sudden jump beyond twice the previous peak).`,
+        },
+      );
     }
     this.alarm('AlarmNotificationsFailed', this.alarmTopic.topic.metricNumberOfNotificationsFailed({ period: fiveMinutes, statistic: Stats.SUM }), {
       threshold: 1,
@@ -188,7 +205,11 @@ export class Monitoring extends Construct {
     this.dashboard.addWidgets(
       new GraphWidget({ title: 'Lambda errors', left: perFunction((fn) => fn.metricErrors({ period: oneMinute, statistic: Stats.SUM })), width: 8 }),
       new GraphWidget({ title: 'Lambda throttles', left: perFunction((fn) => fn.metricThrottles({ period: oneMinute, statistic: Stats.SUM })), width: 8 }),
-      new GraphWidget({ title: 'Lambda duration p99 (ms)', left: perFunction((fn) => fn.metricDuration({ period: oneMinute, statistic: Stats.p(99) })), width: 8 }),
+      new GraphWidget({
+        title: 'Lambda duration p99 (ms)',
+        left: perFunction((fn) => fn.metricDuration({ period: oneMinute, statistic: Stats.p(99) })),
+        width: 8,
+      }),
     );
     this.dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }));
   }

@@ -99,7 +99,8 @@ export class PolicyChecks {
   private readonly controlTower = new ControlTowerChecks();
 
   constructor(app: IConstruct) {
-    if (this.controlTower.name !== CONTROL_TOWER_PLUGIN) throw new Error(`the Control Tower validator is now named ${this.controlTower.name}: update CONTROL_TOWER_PLUGIN`);
+    if (this.controlTower.name !== CONTROL_TOWER_PLUGIN)
+      throw new Error(`the Control Tower validator is now named ${this.controlTower.name}: update CONTROL_TOWER_PLUGIN`);
     this.nag = new CountingAwsSolutionsChecks(app);
   }
 

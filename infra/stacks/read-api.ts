@@ -130,7 +130,10 @@ export class ReadApi extends Construct {
       const publicReason = publicByDesign[route.handler];
       if (!route.authenticated && publicReason) {
         const reason = `${route.method} ${route.path} is public by design: ${publicReason}`;
-        Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason }, { id: controlTowerRule('api_gw_v2_authorization_type_configured_check'), reason });
+        Validations.of(httpRoute).acknowledge(
+          { id: 'AwsSolutions-APIG4', reason },
+          { id: controlTowerRule('api_gw_v2_authorization_type_configured_check'), reason },
+        );
       }
       scopeInvokePermissionsToAccount(httpRoute);
     }

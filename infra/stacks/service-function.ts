@@ -9,13 +9,7 @@ import { type LogSettings, serviceLogGroup } from './log-settings';
 import { controlTowerRule } from './policy-checks';
 
 /** Files in functions/ that export `handler`. */
-export type FunctionEntry =
-  | 'fetch-transactions'
-  | 'get-user-aggregate'
-  | 'list-payouts'
-  | 'get-status'
-  | 'api-docs'
-  | 'mock-transaction-api';
+export type FunctionEntry = 'fetch-transactions' | 'get-user-aggregate' | 'list-payouts' | 'get-status' | 'api-docs' | 'mock-transaction-api';
 
 export const functionsDirectory = path.resolve(__dirname, '../../functions');
 
@@ -105,9 +99,10 @@ export class ServiceFunction extends Construct {
       reason:
         'No function reaches a private resource: DynamoDB, Secrets Manager, X-Ray and the partner API are public AWS or HTTPS endpoints. A VPC would add NAT gateways (~$33 a month each, plus $0.045/GB) or interface endpoints, and ENI cold-start time, for no isolation gained.',
     });
-    if (tracing) Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions (Resource must be *).',
-    });
+    if (tracing)
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions (Resource must be *).',
+      });
   }
 }

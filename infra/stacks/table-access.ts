@@ -35,7 +35,9 @@ export function grantUserAggregateRead(aggregates: AggregatesTable, grantee: IGr
 
 /** GET /aggregatedData/payouts: Query on the two sparse payout indexes only (they hold aggregates with a payout, nothing else). */
 export function grantPayoutIndexQuery(aggregates: AggregatesTable, grantee: IGrantable): void {
-  grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [aggregates.payoutIndexArn, aggregates.payoutAmountIndexArn] }));
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['dynamodb:Query'], resources: [aggregates.payoutIndexArn, aggregates.payoutAmountIndexArn] }),
+  );
 }
 
 /** The data routes' `Data-As-Of`: GetItem of the cursor's head watermark, nothing else of the ingestion partition. */
@@ -75,7 +77,14 @@ export function grantStatusRead(aggregates: AggregatesTable, grantee: IGrantable
  * call slots and pending chunks), conditional puts and updates (TransactWriteItems is authorised
  * item action by item action: its Puts and Updates), and DeleteItem of a checkpointed page's chunks.
  */
-export const ingestionTableActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+export const ingestionTableActions = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+] as const;
 
 export function grantIngestionWrites(aggregates: AggregatesTable, grantee: IGrantable): void {
   grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: [...ingestionTableActions], resources: [aggregates.table.tableArn] }));

@@ -60,9 +60,10 @@ export class TransactionAggregationStack extends Stack {
         // With the opt-in reservation a colliding tick is throttled once (not retried): alarm when collisions persist.
         // Without one, any throttle means the account's concurrency is exhausted.
         { label: this.ingestion.fetchFunction.node.id, fn: this.ingestion.fetchFunction.fn, throttleThreshold: config.fetchReservedConcurrency ? 3 : 1 },
-        ...[...this.readApi.functions.values(), ...(this.ingestion.mockUpstream ? [this.ingestion.mockUpstream.function] : [])].map(
-          (service) => ({ label: service.node.id, fn: service.fn }),
-        ),
+        ...[...this.readApi.functions.values(), ...(this.ingestion.mockUpstream ? [this.ingestion.mockUpstream.function] : [])].map((service) => ({
+          label: service.node.id,
+          fn: service.fn,
+        })),
       ],
     });
 

@@ -32,7 +32,11 @@ function jsonSchema(schema: z.ZodMiniType, io: 'input' | 'output' = 'output'): J
 function componentSchemas(): Record<string, JsonObject> {
   // Force the registration order to follow the contract (the generator walks the registry).
   void [userAggregateSchema, payoutListSchema, ingestionStatusSchema, problemSchema];
-  const { schemas } = z.toJSONSchema(z.globalRegistry, { target: 'draft-2020-12', unrepresentable: 'any', uri: (ref: string) => `${componentsPath}${ref}` }) as { schemas: Record<string, JsonObject> };
+  const { schemas } = z.toJSONSchema(z.globalRegistry, {
+    target: 'draft-2020-12',
+    unrepresentable: 'any',
+    uri: (ref: string) => `${componentsPath}${ref}`,
+  }) as { schemas: Record<string, JsonObject> };
   for (const schema of Object.values(schemas)) {
     delete schema.$schema;
     delete schema.$id;
@@ -46,7 +50,14 @@ function parameters(schema: z.ZodMiniObject, where: 'path' | 'query'): JsonObjec
     const described = jsonSchema(field as z.ZodMiniType, 'input');
     const { description, example, ...fieldSchema } = described;
     const optional = ['optional', 'default'].includes((field as z.ZodMiniType)._zod.def.type);
-    return { name, in: where, required: where === 'path' || !optional, ...(description ? { description } : {}), ...(example !== undefined ? { example } : {}), schema: fieldSchema };
+    return {
+      name,
+      in: where,
+      required: where === 'path' || !optional,
+      ...(description ? { description } : {}),
+      ...(example !== undefined ? { example } : {}),
+      schema: fieldSchema,
+    };
   });
 }
 
@@ -59,14 +70,27 @@ const problem = (description: string, example: ProblemExample) => ({
   content: {
     'application/problem+json': {
       schema: jsonSchema(problemSchema),
-      example: { type: 'about:blank', title: example.title, status: example.status, detail: example.detail, instance: example.instance, requestId: EXAMPLE_REQUEST_ID, ...(example.invalidParams ? { invalidParams: example.invalidParams } : {}) },
+      example: {
+        type: 'about:blank',
+        title: example.title,
+        status: example.status,
+        detail: example.detail,
+        instance: example.instance,
+        requestId: EXAMPLE_REQUEST_ID,
+        ...(example.invalidParams ? { invalidParams: example.invalidParams } : {}),
+      },
     },
   },
 });
 const header = (description: string, example: string, required = true) => ({ description, required, schema: { type: 'string' }, example });
 const cacheHeader = (value: string) => header(`Cache-Control; currently \`${value}\`.`, value);
 const internalError = (instance: string) =>
-  problem('Unexpected failure; nothing internal is disclosed.', { status: INTERNAL_ERROR.status, title: INTERNAL_ERROR.title, detail: INTERNAL_ERROR.detail, instance });
+  problem('Unexpected failure; nothing internal is disclosed.', {
+    status: INTERNAL_ERROR.status,
+    title: INTERNAL_ERROR.title,
+    detail: INTERNAL_ERROR.detail,
+    instance,
+  });
 /** API Gateway's own throttling answer: its JSON body, not a problem document. */
 const throttled = {
   description: 'Throttled: answered by API Gateway itself (stage throttling), with its own JSON body. Retry later, with backoff.',
@@ -84,18 +108,35 @@ const dataAsOf = header(
   '2024-03-16T12:33:11.000Z',
   false,
 );
-const etag = header('Strong validator of the body (a hash of its bytes). Send it back in `If-None-Match` to get a 304 while the body is unchanged.', '"0pXOpM1e7bZq9wS3J8uXUw"');
+const etag = header(
+  'Strong validator of the body (a hash of its bytes). Send it back in `If-None-Match` to get a 304 while the body is unchanged.',
+  '"0pXOpM1e7bZq9wS3J8uXUw"',
+);
 const lastModified = header(
-  'When this user\'s aggregate last changed (the ingestion write that changed a sum), as an HTTP date. Send it back in `If-Modified-Since` to get a 304 ' +
+  "When this user's aggregate last changed (the ingestion write that changed a sum), as an HTTP date. Send it back in `If-Modified-Since` to get a 304 " +
     'while it has not changed since (`If-None-Match` wins when both are sent; the ETag is exact, HTTP dates have whole seconds).',
   'Sat, 16 Mar 2024 12:33:11 GMT',
   // Absent only for an aggregate last written before the change time was kept.
   false,
 );
 const conditionalHeaders = (withLastModified: boolean): JsonObject[] => [
-  { name: 'If-None-Match', in: 'header', required: false, description: 'An ETag of an earlier answer: 304 while the body is unchanged.', schema: { type: 'string' } },
+  {
+    name: 'If-None-Match',
+    in: 'header',
+    required: false,
+    description: 'An ETag of an earlier answer: 304 while the body is unchanged.',
+    schema: { type: 'string' },
+  },
   ...(withLastModified
-    ? [{ name: 'If-Modified-Since', in: 'header', required: false, description: 'A Last-Modified of an earlier answer: 304 while the aggregate has not changed since (ignored when If-None-Match is sent).', schema: { type: 'string' } }]
+    ? [
+        {
+          name: 'If-Modified-Since',
+          in: 'header',
+          required: false,
+          description: 'A Last-Modified of an earlier answer: 304 while the aggregate has not changed since (ignored when If-None-Match is sent).',
+          schema: { type: 'string' },
+        },
+      ]
     : []),
 ];
 
@@ -115,11 +156,14 @@ function paths(): JsonObject {
         parameters: [...parameters(userAggregateParamsSchema, 'path'), ...conditionalHeaders(true)],
         responses: {
           200: {
-            description: 'The user\'s sums.',
+            description: "The user's sums.",
             headers: { 'Cache-Control': cacheHeader(cacheControl.aggregate), ETag: etag, 'Last-Modified': lastModified, 'Data-As-Of': dataAsOf },
             content: { 'application/json': { schema: jsonSchema(userAggregateSchema) } },
           },
-          304: { description: 'Not modified: the body the client holds (its ETag / Last-Modified) is still current. No body.', headers: { ETag: etag, 'Last-Modified': lastModified, 'Data-As-Of': dataAsOf } },
+          304: {
+            description: 'Not modified: the body the client holds (its ETag / Last-Modified) is still current. No body.',
+            headers: { ETag: etag, 'Last-Modified': lastModified, 'Data-As-Of': dataAsOf },
+          },
           400: problem(`The userId is not ${userIdDomain.rule}.`, {
             status: 400,
             title: 'Bad Request',
@@ -159,11 +203,18 @@ function paths(): JsonObject {
               'Cache-Control': cacheHeader(cacheControl.payouts),
               ETag: etag,
               'Data-As-Of': dataAsOf,
-              Link: header('RFC 8288 link to the next page, present only when more users may follow.', '</aggregatedData/payouts?limit=1000&cursor=MDc0MDky.d5gzpnZ8c6pN>; rel="next"', false),
+              Link: header(
+                'RFC 8288 link to the next page, present only when more users may follow.',
+                '</aggregatedData/payouts?limit=1000&cursor=MDc0MDky.d5gzpnZ8c6pN>; rel="next"',
+                false,
+              ),
             },
             content: { 'application/json': { schema: jsonSchema(payoutListSchema) } },
           },
-          304: { description: 'Not modified: this page\'s body is unchanged since the ETag the client sent. No body.', headers: { ETag: etag, 'Data-As-Of': dataAsOf } },
+          304: {
+            description: "Not modified: this page's body is unchanged since the ETag the client sent. No body.",
+            headers: { ETag: etag, 'Data-As-Of': dataAsOf },
+          },
           400: problem(
             'limit is not a whole number from 1 to 1000, sort is not one of userId, totalPayout, -totalPayout, minTotalPayout is not a non-negative decimal, or cursor is not one this API issued for this sort and bound; invalidParams names each.',
             {
@@ -212,7 +263,10 @@ function paths(): JsonObject {
         tags: ['documentation'],
         summary: 'This OpenAPI document',
         security: [],
-        responses: { ...docsFile('OpenAPI 3.1, generated from the schemas the handlers validate with.', { 'application/json': { schema: { type: 'object' } } }), 429: throttled },
+        responses: {
+          ...docsFile('OpenAPI 3.1, generated from the schemas the handlers validate with.', { 'application/json': { schema: { type: 'object' } } }),
+          429: throttled,
+        },
       },
     },
     '/api/docs/{file}': {
@@ -221,14 +275,28 @@ function paths(): JsonObject {
         tags: ['documentation'],
         summary: 'A file of the documentation page',
         security: [],
-        parameters: [{ name: 'file', in: 'path', required: true, description: 'swagger-ui.css, swagger-ui-bundle.js, swagger-initializer.js or index.html.', schema: { type: 'string' }, example: 'swagger-ui.css' }],
+        parameters: [
+          {
+            name: 'file',
+            in: 'path',
+            required: true,
+            description: 'swagger-ui.css, swagger-ui-bundle.js, swagger-initializer.js or index.html.',
+            schema: { type: 'string' },
+            example: 'swagger-ui.css',
+          },
+        ],
         responses: {
           ...docsFile('swagger-ui.css, swagger-ui-bundle.js or swagger-initializer.js (index.html is the page again).', {
             'text/css': { schema: { type: 'string' } },
             'text/javascript': { schema: { type: 'string' } },
             'text/html': { schema: { type: 'string' } },
           }),
-          404: problem('No such file.', { status: 404, title: 'Not Found', detail: 'There is no such file in the API documentation.', instance: '/api/docs/swagger-ui.min.css' }),
+          404: problem('No such file.', {
+            status: 404,
+            title: 'Not Found',
+            detail: 'There is no such file in the API documentation.',
+            instance: '/api/docs/swagger-ui.min.css',
+          }),
         },
       },
     },

@@ -31,7 +31,11 @@ const scopeText = ({ sort, minTotalPayout }: PayoutCursorScope): string =>
   sort === 'userId' && minTotalPayout === undefined ? '' : `${sort}|${minTotalPayout ?? ''}|`;
 
 const checkTag = (position: string, scope: PayoutCursorScope): string =>
-  createHash('sha256').update(`payouts-cursor/v1/${scopeText(scope)}${position}`).digest().subarray(0, 9).toString('base64url');
+  createHash('sha256')
+    .update(`payouts-cursor/v1/${scopeText(scope)}${position}`)
+    .digest()
+    .subarray(0, 9)
+    .toString('base64url');
 
 export const encodePayoutCursor = (position: string, scope: PayoutCursorScope = DEFAULT_SCOPE): string =>
   `${Buffer.from(position, 'utf8').toString('base64url')}.${checkTag(position, scope)}`;

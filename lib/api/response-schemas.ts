@@ -24,7 +24,9 @@ export const userAggregateSchema = describe(
 );
 
 export const payoutListSchema = describe(
-  z.array(describe(z.strictObject({ userId: userIdSchema, totalPayout: money('The user\'s payout (> 0).', 30) }), { id: 'UserPayout' })).check(z.maxLength(MAX_PAGE_SIZE)),
+  z
+    .array(describe(z.strictObject({ userId: userIdSchema, totalPayout: money("The user's payout (> 0).", 30) }), { id: 'UserPayout' }))
+    .check(z.maxLength(MAX_PAGE_SIZE)),
   { id: 'PayoutList', description: 'Users whose payout is above 0, in the requested order (userId by default).' },
 );
 
@@ -34,19 +36,32 @@ const isoTime = () => z.iso.datetime();
 
 export const ingestionStatusSchema = describe(
   z.strictObject({
-    watermark: describe(z.nullable(isoTime()), { description: 'Head watermark: every transaction created up to this second (UTC) and visible when it was read is in the aggregates; null before the first ingestion.' }),
-    lagSeconds: describe(z.nullable(z.int().check(z.minimum(0))), { description: 'now − watermark, in seconds (alarm above 120); null before the first ingestion.' }),
-    verifiedWatermark: describe(z.nullable(isoTime()), { description: 'Tail watermark: every second up to here was checked again for late arrivals, at least the late horizon (60 s) after it ended.' }),
+    watermark: describe(z.nullable(isoTime()), {
+      description:
+        'Head watermark: every transaction created up to this second (UTC) and visible when it was read is in the aggregates; null before the first ingestion.',
+    }),
+    lagSeconds: describe(z.nullable(z.int().check(z.minimum(0))), {
+      description: 'now − watermark, in seconds (alarm above 120); null before the first ingestion.',
+    }),
+    verifiedWatermark: describe(z.nullable(isoTime()), {
+      description: 'Tail watermark: every second up to here was checked again for late arrivals, at least the late horizon (60 s) after it ended.',
+    }),
     verifiedLagSeconds: describe(z.nullable(z.int().check(z.minimum(0))), { description: 'now − verifiedWatermark, in seconds (alarm above 900).' }),
     callsLastMinute: describe(
-      z.strictObject({ head: count('Head pass (freshness).'), tail: count('Tail pass (late arrivals).'), reconcile: count('Reconciliation (full re-read of old seconds).') }),
+      z.strictObject({
+        head: count('Head pass (freshness).'),
+        tail: count('Tail pass (late arrivals).'),
+        reconcile: count('Reconciliation (full re-read of old seconds).'),
+      }),
       { description: 'Upstream calls in the last 60 s, per pass (at most 5 in all).' },
     ),
     lastTick: describe(
       z.nullable(
         z.strictObject({
           at: describe(isoTime(), { description: 'When the last ingestion tick finished.' }),
-          outcome: describe(z.enum(tickOutcomes), { description: 'What the last tick did (the failure itself is in the logs and metrics, not shown publicly).' }),
+          outcome: describe(z.enum(tickOutcomes), {
+            description: 'What the last tick did (the failure itself is in the logs and metrics, not shown publicly).',
+          }),
         }),
       ),
       { description: 'null before the first ingestion tick.' },
@@ -70,7 +85,7 @@ export const ingestionStatusSchema = describe(
       {
         description:
           'The call (or the stored page it fetched) that has failed the same way 5 times or more in a row: ingestion retries it with backoff; ' +
-          'an operator can split, skip or rewind it, or quarantine a pending page\'s unapplied records (infra/ops/README.md). Null otherwise.',
+          "an operator can split, skip or rewind it, or quarantine a pending page's unapplied records (infra/ops/README.md). Null otherwise.",
       },
     ),
     operatorActions: describe(
@@ -85,7 +100,9 @@ export const ingestionStatusSchema = describe(
           page: z.int().check(z.minimum(1)),
           attempts: describe(z.int().check(z.minimum(0)), { description: 'How often the call or page had failed (0: a waiting page that was not failing).' }),
           failure: z.string(),
-          records: z.optional(describe(z.int().check(z.minimum(0)), { description: '`quarantine`: how many unapplied records of the pending page were set aside.' })),
+          records: z.optional(
+            describe(z.int().check(z.minimum(0)), { description: '`quarantine`: how many unapplied records of the pending page were set aside.' }),
+          ),
         }),
       ),
       { description: 'The last operator actions on what was stuck (newest last): who skipped, split or quarantined what, when and why.' },

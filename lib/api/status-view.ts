@@ -12,7 +12,17 @@ const lagOf = (iso: string | undefined, nowMs: number): { at: string | null; lag
 export function statusView(status: IngestionStatus | undefined, nowMs: number): IngestionStatusBody {
   const callsLastMinute = { head: 0, tail: 0, reconcile: 0 };
   if (!status) {
-    return { watermark: null, lagSeconds: null, verifiedWatermark: null, verifiedLagSeconds: null, callsLastMinute, lastTick: null, jam: null, operatorActions: [], counters: zeroCounters() };
+    return {
+      watermark: null,
+      lagSeconds: null,
+      verifiedWatermark: null,
+      verifiedLagSeconds: null,
+      callsLastMinute,
+      lastTick: null,
+      jam: null,
+      operatorActions: [],
+      counters: zeroCounters(),
+    };
   }
   for (const call of status.recentCalls) if (nowMs - call.atMs < 60_000 && passes.includes(call.pass)) callsLastMinute[call.pass] += 1;
   const head = lagOf(status.watermark, nowMs);

@@ -7,7 +7,6 @@ export { viewOf, type AggregateView } from './aggregate-view';
 /** The stored sums of one user; balance is derived (earned − spent). Exact decimal strings. */
 export type AggregateSums = Record<TransactionType, string>;
 
-
 export const zeroSums = (): AggregateSums => ({ earned: '0', spent: '0', payout: '0', paidOut: '0' });
 
 /** Adds transactions to sums with decimal arithmetic: 0.1 + 0.2 is 0.3. */

@@ -22,7 +22,12 @@ export function planCall(position: IngestionPosition, nowMs: number, settings: I
   return { kind: 'idle' };
 }
 
-const fetch = (pass: Pass, span: Span & { page?: number }): PlannedCall => ({ kind: 'fetch', pass, span: { start: span.start, end: span.end }, page: span.page ?? 1 });
+const fetch = (pass: Pass, span: Span & { page?: number }): PlannedCall => ({
+  kind: 'fetch',
+  pass,
+  span: { start: span.start, end: span.end },
+  page: span.page ?? 1,
+});
 
 /**
  * The head's next window: from the second after its watermark, long enough to hold about one

@@ -6,4 +6,5 @@ export const parseLossless = (text: string): unknown => parse(text, null, (digit
 
 /** Writes JSON back with those numbers exactly as they came. */
 export const stringifyLossless = (value: unknown): string =>
-  stringify(value, null, undefined, [{ test: (candidate) => candidate instanceof DecimalText, stringify: (candidate) => (candidate as DecimalText).text }]) ?? 'null';
+  stringify(value, null, undefined, [{ test: (candidate) => candidate instanceof DecimalText, stringify: (candidate) => (candidate as DecimalText).text }]) ??
+  'null';

@@ -27,7 +27,8 @@ export function pageCoverage(page: ReceivedPage): PageCoverage {
   const { span } = page;
   if (!mayHaveMore(page.seconds.length, page.page, page.meta)) return { kind: 'whole', span };
   const last = lastSecondIfOrdered(page.seconds);
-  if (page.page === 1 && last !== undefined && last > span.start && last <= span.end) return { kind: 'split', span: { start: span.start, end: last - 1 }, restFrom: last };
+  if (page.page === 1 && last !== undefined && last > span.start && last <= span.end)
+    return { kind: 'split', span: { start: span.start, end: last - 1 }, restFrom: last };
   return { kind: 'paging', next: { ...span, page: page.page + 1 } };
 }
 

@@ -49,7 +49,9 @@ const lenientDateTime = z.pipe(
   z.iso.datetime({ offset: true, error: 'createdAt is not an ISO 8601 date-time' }),
 );
 const lenientType = z.pipe(
-  z.transform((value: unknown) => (typeof value === 'string' ? (transactionTypes.find((type) => type.toLowerCase() === value.trim().toLowerCase()) ?? value) : value)),
+  z.transform((value: unknown) =>
+    typeof value === 'string' ? (transactionTypes.find((type) => type.toLowerCase() === value.trim().toLowerCase()) ?? value) : value,
+  ),
   z.enum(transactionTypes, { error: `type is not one of ${transactionTypes.join(', ')}` }),
 );
 
@@ -112,5 +114,4 @@ export function validatePage(records: readonly unknown[]): PageValidation {
   return { transactions, quarantined };
 }
 
-export const transactionIdentity = (transaction: Pick<Transaction, 'userId' | 'id'>): string =>
-  `${transaction.userId}\u0000${transaction.id}`;
+export const transactionIdentity = (transaction: Pick<Transaction, 'userId' | 'id'>): string => `${transaction.userId}\u0000${transaction.id}`;

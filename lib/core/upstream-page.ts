@@ -43,6 +43,7 @@ export function contradictoryMeta(received: number, page: number, meta: PageMeta
   if (meta.itemCount !== undefined && meta.itemCount !== received) return `itemCount ${meta.itemCount} but ${received} items received`;
   if (meta.currentPage !== undefined && meta.currentPage !== page) return `currentPage ${meta.currentPage} but page ${page} was asked for`;
   if (meta.totalPages !== undefined && received > 0 && meta.totalPages < page) return `totalPages ${meta.totalPages} but page ${page} holds items`;
-  if (meta.totalItems !== undefined && meta.totalItems < (page - 1) * pageSizeOf(meta) + received) return `totalItems ${meta.totalItems} is fewer than the items received`;
+  if (meta.totalItems !== undefined && meta.totalItems < (page - 1) * pageSizeOf(meta) + received)
+    return `totalItems ${meta.totalItems} is fewer than the items received`;
   return undefined;
 }

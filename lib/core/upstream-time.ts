@@ -8,5 +8,4 @@ export function floorToSecond(epochMs: number): string {
   return new Date(Math.floor(epochMs / 1000) * 1000).toISOString();
 }
 
-export const secondsBetween = (earlierIso: string, laterEpochMs: number): number =>
-  Math.max(0, Math.round((laterEpochMs - Date.parse(earlierIso)) / 1000));
+export const secondsBetween = (earlierIso: string, laterEpochMs: number): number => Math.max(0, Math.round((laterEpochMs - Date.parse(earlierIso)) / 1000));

@@ -65,7 +65,9 @@ export function parseHttpDate(text: string, nowMs: number = Date.now()): number 
   const fields = [year, MONTHS.indexOf(month), Number(day), Number(hours), Number(minutes), Number(seconds)] as const;
   const ms = Date.UTC(...fields);
   const back = new Date(ms);
-  const same = [back.getUTCFullYear(), back.getUTCMonth(), back.getUTCDate(), back.getUTCHours(), back.getUTCMinutes(), back.getUTCSeconds()].every((value, i) => value === fields[i]);
+  const same = [back.getUTCFullYear(), back.getUTCMonth(), back.getUTCDate(), back.getUTCHours(), back.getUTCMinutes(), back.getUTCSeconds()].every(
+    (value, i) => value === fields[i],
+  );
   return same ? ms : undefined;
 }
 

@@ -31,7 +31,10 @@ export class BadRequest extends HttpProblem {
   readonly status = 400;
   readonly title = 'Bad Request';
 
-  constructor(detail: string, readonly invalidParams: readonly InvalidParam[] = []) {
+  constructor(
+    detail: string,
+    readonly invalidParams: readonly InvalidParam[] = [],
+  ) {
     super(detail);
   }
 

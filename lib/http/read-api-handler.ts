@@ -63,9 +63,5 @@ const responseHeaders = (cacheControl: string): MiddlewareObj<Event, Result> => 
  * `onError` likewise, so problemJson answers before the Powertools logger middleware resets its keys.
  */
 export function readApiHandler(endpoint: ReadEndpoint, options: { cacheControl: string }) {
-  return serviceHandler<Event, Result>()
-    .use(requestLogKeys())
-    .use(problemJson())
-    .use(responseHeaders(options.cacheControl))
-    .handler(endpoint);
+  return serviceHandler<Event, Result>().use(requestLogKeys()).use(problemJson()).use(responseHeaders(options.cacheControl)).handler(endpoint);
 }

@@ -72,8 +72,19 @@ export interface IngestionCounters {
 }
 
 export const zeroCounters = (): IngestionCounters => ({
-  calls: 0, fetched: 0, applied: 0, duplicates: 0, quarantined: 0, failedCalls: 0,
-  headCalls: 0, tailCalls: 0, reconcileCalls: 0, lateApplied: 0, contradictoryMeta: 0, cappedRetryAfter: 0, conflicts: 0,
+  calls: 0,
+  fetched: 0,
+  applied: 0,
+  duplicates: 0,
+  quarantined: 0,
+  failedCalls: 0,
+  headCalls: 0,
+  tailCalls: 0,
+  reconcileCalls: 0,
+  lateApplied: 0,
+  contradictoryMeta: 0,
+  cappedRetryAfter: 0,
+  conflicts: 0,
 });
 
 export type CounterDelta = Partial<IngestionCounters>;

@@ -69,13 +69,22 @@ export interface TickReport {
 export async function runTick(deps: TickDependencies): Promise<TickReport> {
   const nowIso = () => new Date(deps.nowMs()).toISOString();
   const state = (await deps.cursor.load()) ?? (await deps.cursor.create(initialPosition(deps.settings), nowIso()));
-  const quiet = (outcome: TickOutcome, error?: string): TickReport => ({ outcome, fetched: 0, applied: 0, duplicates: 0, quarantined: 0, error, ...standing(state, deps.nowMs()) });
+  const quiet = (outcome: TickOutcome, error?: string): TickReport => ({
+    outcome,
+    fetched: 0,
+    applied: 0,
+    duplicates: 0,
+    quarantined: 0,
+    error,
+    ...standing(state, deps.nowMs()),
+  });
 
   if (state.notBefore !== undefined && deps.nowMs() < state.notBefore) {
     await deps.cursor.recordOutcome(state.sequence, 'backing-off', nowIso());
     return quiet('backing-off');
   }
-  if (state.pendingLost) return stuckPage(deps, state, state.pendingLost, 'pending-lost', 'pending-page-lost', 'the stored page expired before it could be applied', quiet);
+  if (state.pendingLost)
+    return stuckPage(deps, state, state.pendingLost, 'pending-lost', 'pending-page-lost', 'the stored page expired before it could be applied', quiet);
   if (state.pending) return applyOrRecord(deps, state, state.pending, 'reapplied', quiet);
 
   const plan = planCall(state.position, deps.nowMs(), deps.settings);
@@ -126,7 +135,10 @@ async function failedCall(deps: TickDependencies, state: CursorState, call: Jamm
   const streak = error.kind === 'rate-limited' ? state.failureStreak : nextStreak(state.failureStreak, call, error.kind, nowIso);
   const asked = error.retryAfterMs;
   const capped = asked !== undefined && asked > deps.maxRetryAfterMs;
-  const waitMs = error.kind === 'rate-limited' ? Math.min(asked ?? deps.defaultBackoffMs, deps.maxRetryAfterMs) : streak && jamBackoffMs(streak, deps.maxRetryAfterMs / 2, deps.maxRetryAfterMs);
+  const waitMs =
+    error.kind === 'rate-limited'
+      ? Math.min(asked ?? deps.defaultBackoffMs, deps.maxRetryAfterMs)
+      : streak && jamBackoffMs(streak, deps.maxRetryAfterMs / 2, deps.maxRetryAfterMs);
   const jam = streak && isJammed(streak) && error.kind !== 'rate-limited' ? jamNote(streak) : '';
   const message = `${error.kind}: ${error.message}${capped ? ` (Retry-After ${Math.round(asked / 1000)} s capped to ${Math.round(deps.maxRetryAfterMs / 1000)} s)` : ''}${jam}`;
   await deps.cursor.recordOutcome(state.sequence, outcome, nowIso, {
@@ -144,7 +156,8 @@ async function failedCall(deps: TickDependencies, state: CursorState, call: Jamm
   };
 }
 
-const jamNote = (streak: FailureStreak): string => `; jammed: the same call failed ${streak.attempts} times since ${streak.since} (infra/ops/unjam-ingestion.ts)`;
+const jamNote = (streak: FailureStreak): string =>
+  `; jammed: the same call failed ${streak.attempts} times since ${streak.since} (infra/ops/unjam-ingestion.ts)`;
 
 /**
  * A stored page that cannot be applied (or whose chunks are gone) is recorded like a failed
@@ -152,7 +165,15 @@ const jamNote = (streak: FailureStreak): string => `; jammed: the same call fail
  * backoff once jammed. The page stays pending; nothing moves; an operator can quarantine, split,
  * skip or rewind (infra/ops/unjam-ingestion.ts, infra/ops/rewind-ingestion.ts).
  */
-async function stuckPage(deps: TickDependencies, state: CursorState, call: JammedCall, outcome: TickOutcome, kind: string, detail: string, quiet: Quiet): Promise<TickReport> {
+async function stuckPage(
+  deps: TickDependencies,
+  state: CursorState,
+  call: JammedCall,
+  outcome: TickOutcome,
+  kind: string,
+  detail: string,
+  quiet: Quiet,
+): Promise<TickReport> {
   const nowIso = new Date(deps.nowMs()).toISOString();
   const streak = nextStreak(state.failureStreak, call, kind, nowIso);
   const waitMs = jamBackoffMs(streak, deps.maxRetryAfterMs / 2, deps.maxRetryAfterMs);

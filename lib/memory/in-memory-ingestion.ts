@@ -158,7 +158,10 @@ export function inMemoryQuarantine(): InMemoryQuarantine {
  * The upstream budget: `calls` slots, each admitting one call and then closed for `windowMs`; a
  * slot that frees within `maxWaitMs` is waited for. One process, so a claim never races.
  */
-export function inMemoryCallSlots(budget: CallBudget, clock: { nowMs(): number; sleep(ms: number): Promise<void> }): CallSlots & { readonly claims: readonly number[] } {
+export function inMemoryCallSlots(
+  budget: CallBudget,
+  clock: { nowMs(): number; sleep(ms: number): Promise<void> },
+): CallSlots & { readonly claims: readonly number[] } {
   const claims = new Array<number>(budget.calls).fill(0);
   return {
     claims,

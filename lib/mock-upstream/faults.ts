@@ -8,7 +8,16 @@ import { integerBetween, randomFor, type Random } from './seeded-random';
  * `extreme-records` is of another kind: valid records at the edges of the accepted domain, part
  * of the data itself (extreme-records.ts), served like any other transaction.
  */
-export const faultModes = ['lying-meta', 'sparse-meta', 'huge-garbage', 'long-retry-after', 'bad-page', 'extreme-records', 'stuck-record', 'refused-record'] as const;
+export const faultModes = [
+  'lying-meta',
+  'sparse-meta',
+  'huge-garbage',
+  'long-retry-after',
+  'bad-page',
+  'extreme-records',
+  'stuck-record',
+  'refused-record',
+] as const;
 export type FaultMode = (typeof faultModes)[number];
 
 export interface MockFaults {

@@ -56,7 +56,10 @@ const faultsSchema = z
   .string()
   .trim()
   .transform((text, context) => {
-    const modes = text.split(',').map((piece) => piece.trim()).filter((piece) => piece !== '');
+    const modes = text
+      .split(',')
+      .map((piece) => piece.trim())
+      .filter((piece) => piece !== '');
     const unknown = modes.filter((mode) => !(faultModes as readonly string[]).includes(mode));
     if (unknown.length > 0) {
       context.addIssue({ code: 'custom', message: `unknown fault mode ${unknown.map((mode) => `"${mode}"`).join(', ')} (known: ${faultModes.join(', ')})` });

@@ -109,8 +109,7 @@ export function lateVisibleAt(settings: TrafficSettings, transaction: Pick<MockT
 }
 
 /** The longest delay of a late listing (0 when none is late): minutes older than this are fully listed. */
-export const maxLateMs = (settings: TrafficSettings): number =>
-  settings.late && settings.late.fraction > 0 ? settings.late.maxSeconds * 1000 : 0;
+export const maxLateMs = (settings: TrafficSettings): number => (settings.late && settings.late.fraction > 0 ? settings.late.maxSeconds * 1000 : 0);
 
 /** The minute's transactions (unsorted): whole seconds, skewed user activity, amounts in cents. */
 export function minuteTraffic(settings: TrafficSettings, minute: number): MockTransaction[] {

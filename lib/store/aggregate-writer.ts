@@ -44,27 +44,44 @@ const MAX_TRANSACTION_ATTEMPTS = 8;
  */
 export function createAggregateWriter({ document, tableName }: StoreContext, options: AggregateWriterOptions): AggregateWriter {
   const knownMarkers = async (transactions: readonly Transaction[]): Promise<Map<string, { seq: number; content?: string }>> => {
-    const items = await batchGetAll({ document, tableName }, transactions.map((t) => keys.marker(t.userId, t.id)), { projection: 'pk, sk, seq, content', sleep: options.sleep });
-    return new Map(items.map((item) => [`${item.pk}|${item.sk}`, { seq: Number(item.seq), ...(item.content === undefined ? {} : { content: String(item.content) }) }]));
+    const items = await batchGetAll(
+      { document, tableName },
+      transactions.map((t) => keys.marker(t.userId, t.id)),
+      { projection: 'pk, sk, seq, content', sleep: options.sleep },
+    );
+    return new Map(
+      items.map((item) => [`${item.pk}|${item.sk}`, { seq: Number(item.seq), ...(item.content === undefined ? {} : { content: String(item.content) }) }]),
+    );
   };
 
   /** The stored payout of each user (undefined: no aggregate yet), read strongly consistent. */
   const knownPayouts = async (userIds: readonly string[]): Promise<Map<string, string | undefined>> => {
     const found = new Map<string, string | undefined>(userIds.map((userId) => [userId, undefined]));
-    const items = await batchGetAll({ document, tableName }, userIds.map((userId) => keys.aggregate(userId)), {
-      projection: '#userId, #payout',
-      names: { '#userId': 'userId', '#payout': 'payout' },
-      consistentRead: true,
-      sleep: options.sleep,
-    });
+    const items = await batchGetAll(
+      { document, tableName },
+      userIds.map((userId) => keys.aggregate(userId)),
+      {
+        projection: '#userId, #payout',
+        names: { '#userId': 'userId', '#payout': 'payout' },
+        consistentRead: true,
+        sleep: options.sleep,
+      },
+    );
     for (const item of items) found.set(String(item.userId), decimalText(item.payout));
     return found;
   };
 
-  const transactChunk = async (sequence: number, userId: string, chunk: Transaction[], result: ApplyResult, stored: { payout: string | undefined }): Promise<void> => {
+  const transactChunk = async (
+    sequence: number,
+    userId: string,
+    chunk: Transaction[],
+    result: ApplyResult,
+    stored: { payout: string | undefined },
+  ): Promise<void> => {
     let pending = chunk;
     for (let attempt = 1; pending.length > 0; attempt++) {
-      if (attempt > MAX_TRANSACTION_ATTEMPTS) throw new Error(`could not apply ${pending.length} transactions of one user after ${MAX_TRANSACTION_ATTEMPTS} attempts`);
+      if (attempt > MAX_TRANSACTION_ATTEMPTS)
+        throw new Error(`could not apply ${pending.length} transactions of one user after ${MAX_TRANSACTION_ATTEMPTS} attempts`);
       const nowMs = options.nowMs();
       const sums = foldTransactions(zeroSums(), pending);
       const changes = Object.values(sums).some((sum) => !new Big(sum).eq(0));
@@ -114,7 +131,9 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
         return;
       } catch (error) {
         if (!isTransactionCancellation(error)) throw error;
-        const reasons = (error as { CancellationReasons?: { Code?: string; Message?: string; Item?: Record<string, { N?: string; S?: string }> }[] }).CancellationReasons ?? [];
+        const reasons =
+          (error as { CancellationReasons?: { Code?: string; Message?: string; Item?: Record<string, { N?: string; S?: string }> }[] }).CancellationReasons ??
+          [];
         const invalid = reasons.find((reason) => reason.Code === 'ValidationError');
         if (invalid) throw new RecordRefusedError(`ValidationError: ${invalid.Message ?? 'the table refused an item'}`);
         const refused = new Set<number>();
@@ -141,7 +160,13 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
    * only the transactions refused on their own are set aside (to quarantine); transient errors
    * (throttling, 5xx, network) propagate: the page stays pending and a later tick applies it.
    */
-  const applyChunk = async (sequence: number, userId: string, chunk: Transaction[], result: ApplyResult, stored: { payout: string | undefined }): Promise<void> => {
+  const applyChunk = async (
+    sequence: number,
+    userId: string,
+    chunk: Transaction[],
+    result: ApplyResult,
+    stored: { payout: string | undefined },
+  ): Promise<void> => {
     try {
       await transactChunk(sequence, userId, chunk, result, stored);
     } catch (error) {
@@ -196,10 +221,10 @@ function countKnown(transaction: Transaction, marker: { seq: number; content?: s
   else duplicateOf(transaction, marker.content, result);
 }
 
-
 /** Counts a duplicate, and a conflict when the applied one (its marker's content) said something else. Markers older than contents cannot tell. */
 function duplicateOf(transaction: Transaction, appliedContent: string | undefined, result: ApplyResult): void {
   result.duplicates += 1;
   const received = contentOf(transaction);
-  if (appliedContent !== undefined && appliedContent !== received) result.conflicts.push({ userId: transaction.userId, id: transaction.id, kept: appliedContent, received });
+  if (appliedContent !== undefined && appliedContent !== received)
+    result.conflicts.push({ userId: transaction.userId, id: transaction.id, kept: appliedContent, received });
 }

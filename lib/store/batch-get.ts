@@ -13,10 +13,19 @@ export interface BatchGetOptions {
 }
 
 /** Every item found among `itemKeys`, 100 keys a request, asking again for what DynamoDB leaves unprocessed. */
-export async function batchGetAll({ document, tableName }: StoreContext, itemKeys: readonly Record<string, unknown>[], options: BatchGetOptions): Promise<Record<string, unknown>[]> {
+export async function batchGetAll(
+  { document, tableName }: StoreContext,
+  itemKeys: readonly Record<string, unknown>[],
+  options: BatchGetOptions,
+): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
   for (let offset = 0; offset < itemKeys.length; offset += KEYS_PER_BATCH) {
-    let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression: string; ExpressionAttributeNames?: Record<string, string>; ConsistentRead?: boolean }> | undefined = {
+    let request:
+      | Record<
+          string,
+          { Keys: Record<string, unknown>[]; ProjectionExpression: string; ExpressionAttributeNames?: Record<string, string>; ConsistentRead?: boolean }
+        >
+      | undefined = {
       [tableName]: {
         Keys: itemKeys.slice(offset, offset + KEYS_PER_BATCH),
         ProjectionExpression: options.projection,

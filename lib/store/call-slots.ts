@@ -78,7 +78,12 @@ export function createCallSlots(
             Key: keys.callSlot(claim.slot),
             UpdateExpression: 'SET claimedAt = :now, expiresAt = :expiresAt',
             ConditionExpression: 'claimedAt = :claimedAt AND claimedBy = :holder',
-            ExpressionAttributeValues: { ':now': now, ':expiresAt': Math.ceil((now + budget.windowMs) / 1000) + 86_400, ':claimedAt': claim.claimedAt, ':holder': claim.holder },
+            ExpressionAttributeValues: {
+              ':now': now,
+              ':expiresAt': Math.ceil((now + budget.windowMs) / 1000) + 86_400,
+              ':claimedAt': claim.claimedAt,
+              ':holder': claim.holder,
+            },
           }),
         );
         claim.claimedAt = now;

@@ -10,7 +10,16 @@ import { keys } from './table-schema';
 import { isConditionalCheckFailure, isTransactionCancellation, type StoreContext } from './store-context';
 
 /** The cursor attributes GET /status reads: never the position, a pending page or the error text. The status function's grant allows exactly these. */
-export const statusAttributes = ['watermark', 'verifiedWatermark', 'lastTickAt', 'lastOutcome', 'counters', 'recentCalls', 'failureStreak', 'operatorActions'] as const;
+export const statusAttributes = [
+  'watermark',
+  'verifiedWatermark',
+  'lastTickAt',
+  'lastOutcome',
+  'counters',
+  'recentCalls',
+  'failureStreak',
+  'operatorActions',
+] as const;
 
 /** How many operator actions the cursor shows (all are kept as AUDIT# items). */
 const SHOWN_ACTIONS = 10;
@@ -49,8 +58,21 @@ function passesUpdate(sequence: number, next: IngestionPosition): { sets: string
   const marks = watermarkAttributes(next);
   return {
     sets: ['#sequence = :next', '#watermark = :watermark', '#verifiedWatermark = :verified', '#reconciledWatermark = :reconciled', '#position = :position'],
-    names: { '#sequence': 'sequence', '#watermark': 'watermark', '#verifiedWatermark': 'verifiedWatermark', '#reconciledWatermark': 'reconciledWatermark', '#position': 'position' },
-    values: { ':sequence': sequence, ':next': sequence + 1, ':watermark': marks.watermark, ':verified': marks.verifiedWatermark, ':reconciled': marks.reconciledWatermark, ':position': encode(next) },
+    names: {
+      '#sequence': 'sequence',
+      '#watermark': 'watermark',
+      '#verifiedWatermark': 'verifiedWatermark',
+      '#reconciledWatermark': 'reconciledWatermark',
+      '#position': 'position',
+    },
+    values: {
+      ':sequence': sequence,
+      ':next': sequence + 1,
+      ':watermark': marks.watermark,
+      ':verified': marks.verifiedWatermark,
+      ':reconciled': marks.reconciledWatermark,
+      ':position': encode(next),
+    },
   };
 }
 
@@ -67,7 +89,14 @@ const counterUpdates = (counters: CounterDelta, names: Record<string, string>, v
 /** The jammed call as /status shows it (its class of failure only, never the upstream's words). */
 const jamView = (streak: CursorItem['failureStreak']): JamView | undefined =>
   streak && isJammed(streak)
-    ? { pass: streak.pass, window: { start: secondIso(streak.span.start), end: secondIso(streak.span.end) }, page: streak.page, attempts: streak.attempts, since: streak.since, failure: streak.kind }
+    ? {
+        pass: streak.pass,
+        window: { start: secondIso(streak.span.start), end: secondIso(streak.span.end) },
+        page: streak.page,
+        attempts: streak.attempts,
+        since: streak.since,
+        failure: streak.kind,
+      }
     : undefined;
 
 export function createCursorRepository(store: StoreContext): CursorRepository {
@@ -106,7 +135,15 @@ export function createCursorRepository(store: StoreContext): CursorRepository {
     load,
 
     async create(position, nowIso) {
-      const item: CursorItem = { ...Key, sequence: 0, ...watermarkAttributes(position), position: encode(position), counters: zeroCounters(), lastTickAt: nowIso, recentCalls: [] };
+      const item: CursorItem = {
+        ...Key,
+        sequence: 0,
+        ...watermarkAttributes(position),
+        position: encode(position),
+        counters: zeroCounters(),
+        lastTickAt: nowIso,
+        recentCalls: [],
+      };
       try {
         await document.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
       } catch (error) {
@@ -131,7 +168,11 @@ export function createCursorRepository(store: StoreContext): CursorRepository {
                   UpdateExpression: 'SET #pendingChunks = :chunks, #pendingCall = :call',
                   ConditionExpression: '#sequence = :sequence AND attribute_not_exists(#pendingChunks)',
                   ExpressionAttributeNames: { '#pendingChunks': 'pendingChunks', '#pendingCall': 'pendingCall', '#sequence': 'sequence' },
-                  ExpressionAttributeValues: { ':chunks': chunks.length, ':sequence': sequence, ':call': { pass: pending.pass, span: pending.span, page: pending.page } },
+                  ExpressionAttributeValues: {
+                    ':chunks': chunks.length,
+                    ':sequence': sequence,
+                    ':call': { pass: pending.pass, span: pending.span, page: pending.page },
+                  },
                 },
               },
             ],
@@ -147,8 +188,15 @@ export function createCursorRepository(store: StoreContext): CursorRepository {
     async checkpoint(sequence, next, { counters, outcome, nowIso, recentCalls }) {
       const moved = passesUpdate(sequence, next);
       const names: Record<string, string> = {
-        ...moved.names, '#pendingChunks': 'pendingChunks', '#lastError': 'lastError', '#lastTickAt': 'lastTickAt',
-        '#lastOutcome': 'lastOutcome', '#notBefore': 'notBefore', '#recentCalls': 'recentCalls', '#failureStreak': 'failureStreak', '#pendingCall': 'pendingCall',
+        ...moved.names,
+        '#pendingChunks': 'pendingChunks',
+        '#lastError': 'lastError',
+        '#lastTickAt': 'lastTickAt',
+        '#lastOutcome': 'lastOutcome',
+        '#notBefore': 'notBefore',
+        '#recentCalls': 'recentCalls',
+        '#failureStreak': 'failureStreak',
+        '#pendingCall': 'pendingCall',
       };
       const values: Record<string, unknown> = { ...moved.values, ':now': nowIso, ':outcome': outcome, ':recentCalls': recentCalls };
       const sets = [...moved.sets, '#lastTickAt = :now', '#lastOutcome = :outcome', '#recentCalls = :recentCalls', ...counterUpdates(counters, names, values)];
@@ -199,7 +247,9 @@ export function createCursorRepository(store: StoreContext): CursorRepository {
     },
 
     async readWatermark() {
-      const { Item } = await document.send(new GetCommand({ TableName: tableName, Key, ProjectionExpression: '#watermark', ExpressionAttributeNames: { '#watermark': 'watermark' } }));
+      const { Item } = await document.send(
+        new GetCommand({ TableName: tableName, Key, ProjectionExpression: '#watermark', ExpressionAttributeNames: { '#watermark': 'watermark' } }),
+      );
       const value = Item?.watermark;
       return value === undefined ? undefined : new Date(String(value)).toISOString();
     },
@@ -207,12 +257,19 @@ export function createCursorRepository(store: StoreContext): CursorRepository {
     async recordOperatorAction(state, record, change) {
       const moved = change.next && passesUpdate(state.sequence, change.next);
       const names: Record<string, string> = {
-        ...moved?.names, '#sequence': 'sequence', '#operatorActions': 'operatorActions', '#lastOutcome': 'lastOutcome',
-        '#failureStreak': 'failureStreak', '#notBefore': 'notBefore', '#lastError': 'lastError',
+        ...moved?.names,
+        '#sequence': 'sequence',
+        '#operatorActions': 'operatorActions',
+        '#lastOutcome': 'lastOutcome',
+        '#failureStreak': 'failureStreak',
+        '#notBefore': 'notBefore',
+        '#lastError': 'lastError',
       };
       const values: Record<string, unknown> = {
-        ...moved?.values, ':sequence': state.sequence,
-        ':actions': [...state.operatorActions, record].slice(-SHOWN_ACTIONS), ':outcome': { skip: 'skipped', split: 'split', quarantine: 'quarantined' }[record.action],
+        ...moved?.values,
+        ':sequence': state.sequence,
+        ':actions': [...state.operatorActions, record].slice(-SHOWN_ACTIONS),
+        ':outcome': { skip: 'skipped', split: 'split', quarantine: 'quarantined' }[record.action],
       };
       const sets = [...(moved?.sets ?? []), '#operatorActions = :actions', '#lastOutcome = :outcome'];
       const removes = ['#failureStreak', '#notBefore', '#lastError'];
@@ -251,11 +308,21 @@ export function createCursorRepository(store: StoreContext): CursorRepository {
     async rewind(state, next, nowIso) {
       const moved = passesUpdate(state.sequence, next);
       const names = {
-        ...moved.names, '#lastTickAt': 'lastTickAt', '#lastOutcome': 'lastOutcome', '#notBefore': 'notBefore',
-        '#pendingChunks': 'pendingChunks', '#pendingCall': 'pendingCall', '#failureStreak': 'failureStreak', '#lastError': 'lastError',
+        ...moved.names,
+        '#lastTickAt': 'lastTickAt',
+        '#lastOutcome': 'lastOutcome',
+        '#notBefore': 'notBefore',
+        '#pendingChunks': 'pendingChunks',
+        '#pendingCall': 'pendingCall',
+        '#failureStreak': 'failureStreak',
+        '#lastError': 'lastError',
       };
       const sets = [...moved.sets, '#lastTickAt = :now', '#lastOutcome = :outcome'];
-      const rewound = await update(sets, ['#notBefore', '#pendingChunks', '#pendingCall', '#failureStreak', '#lastError'], names, { ...moved.values, ':now': nowIso, ':outcome': 'rewound' });
+      const rewound = await update(sets, ['#notBefore', '#pendingChunks', '#pendingCall', '#failureStreak', '#lastError'], names, {
+        ...moved.values,
+        ':now': nowIso,
+        ':outcome': 'rewound',
+      });
       if (rewound && (state.pending || state.pendingLost)) await discardPendingPage(store, state.sequence);
       return rewound;
     },

@@ -12,7 +12,9 @@ import { createQuarantineStore } from './quarantine-store';
 import { keys } from './table-schema';
 import { isConditionalCheckFailure, type StoreContext } from './store-context';
 
-export type RewindResult = { rewound: true; from: string; to: string; droppedPage: boolean } | { rewound: false; reason: 'no-cursor' | 'not-later'; watermark?: string };
+export type RewindResult =
+  | { rewound: true; from: string; to: string; droppedPage: boolean }
+  | { rewound: false; reason: 'no-cursor' | 'not-later'; watermark?: string };
 
 export type ActionResult = { done: true; record: OperatorActionRecord } | { done: false; reason: string };
 
@@ -29,7 +31,14 @@ const callOf = (page: PendingPage): JammedCall => ({ pass: page.pass, span: page
  * - quarantine sets a pending page's unapplied records aside (QUARANTINE items with the
  *   operator's reason, and markers that say so), so the next tick checkpoints the page.
  */
-export async function actOnJam(store: StoreContext, action: OperatorAction, by: string, reason: string, nowIso: string, options: { markerTtlSeconds: number }): Promise<ActionResult> {
+export async function actOnJam(
+  store: StoreContext,
+  action: OperatorAction,
+  by: string,
+  reason: string,
+  nowIso: string,
+  options: { markerTtlSeconds: number },
+): Promise<ActionResult> {
   const state = await createCursorRepository(store).load();
   if (!state) return refuse('the table has no ingestion cursor yet');
   const streak = state.failureStreak;
@@ -47,7 +56,8 @@ export async function actOnJam(store: StoreContext, action: OperatorAction, by: 
     ...extra,
   });
   if (action === 'quarantine') {
-    if (state.pendingLost) return refuse("the pending page's stored chunks are gone (expired): nothing is left to quarantine; skip, split or rewind to read it again");
+    if (state.pendingLost)
+      return refuse("the pending page's stored chunks are gone (expired): nothing is left to quarantine; skip, split or rewind to read it again");
     if (!state.pending) return refuse('no fetched page is waiting to be applied: nothing to quarantine (split or skip act on a failing call)');
     const records = await quarantineUnapplied(store, state, state.pending, `quarantined by ${by}: ${reason}`, nowIso, options.markerTtlSeconds);
     return recordAction(store, state, audit(stuck!, { records }), { quarantined: records });
@@ -70,7 +80,14 @@ async function recordAction(store: StoreContext, state: CursorState, record: Ope
  * repeat: a transaction whose marker is already the operator's is quarantined again, idempotently.
  * Answers how many were set aside.
  */
-async function quarantineUnapplied(store: StoreContext, state: CursorState, page: PendingPage, reason: string, nowIso: string, markerTtlSeconds: number): Promise<number> {
+async function quarantineUnapplied(
+  store: StoreContext,
+  state: CursorState,
+  page: PendingPage,
+  reason: string,
+  nowIso: string,
+  markerTtlSeconds: number,
+): Promise<number> {
   const candidates = distinctTransactions(page.transactions).distinct;
   const markers = await markerSequences(store, candidates);
   const unapplied = candidates.filter((transaction) => {
@@ -111,7 +128,11 @@ const markerKey = (transaction: Transaction): string => {
 
 /** The `seq` of each existing marker among the transactions' (strongly consistent). */
 async function markerSequences(store: StoreContext, transactions: readonly Transaction[]): Promise<Map<string, number>> {
-  const items = await batchGetAll(store, transactions.map((t) => keys.marker(t.userId, t.id)), { projection: 'pk, sk, seq', consistentRead: true });
+  const items = await batchGetAll(
+    store,
+    transactions.map((t) => keys.marker(t.userId, t.id)),
+    { projection: 'pk, sk, seq', consistentRead: true },
+  );
   return new Map(items.map((item) => [`${item.pk}|${item.sk}`, Number(item.seq)]));
 }
 

@@ -41,7 +41,12 @@ export function createReadStore({ document, tableName }: StoreContext, options: 
       }),
     );
     if (!Item) return undefined;
-    const aggregate = viewOf({ earned: decimalText(Item.earned), spent: decimalText(Item.spent), payout: decimalText(Item.payout), paidOut: decimalText(Item.paidOut) });
+    const aggregate = viewOf({
+      earned: decimalText(Item.earned),
+      spent: decimalText(Item.spent),
+      payout: decimalText(Item.payout),
+      paidOut: decimalText(Item.paidOut),
+    });
     return Item.updatedAt === undefined ? { aggregate } : { aggregate, updatedAt: String(Item.updatedAt) };
   };
 

@@ -6,9 +6,7 @@ export interface StoreContext {
   tableName: string;
 }
 
-export const isConditionalCheckFailure = (error: unknown): boolean =>
-  (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
+export const isConditionalCheckFailure = (error: unknown): boolean => (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
 
 /** A TransactWriteItems refused as a whole (a condition failed, or a conflict): nothing of it was written. */
-export const isTransactionCancellation = (error: unknown): boolean =>
-  (error as { name?: string } | undefined)?.name === 'TransactionCanceledException';
+export const isTransactionCancellation = (error: unknown): boolean => (error as { name?: string } | undefined)?.name === 'TransactionCanceledException';

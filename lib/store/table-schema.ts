@@ -53,7 +53,10 @@ export const keys = {
   marker: (userId: string, transactionId: string) => ({ pk: `USER#${userId}`, sk: `TX#${transactionId}` }),
   cursor: () => ({ pk: 'INGESTION', sk: 'CURSOR' }),
   callSlot: (slot: number) => ({ pk: 'INGESTION', sk: `CALL_SLOT#${slot}` }),
-  pendingChunk: (sequence: number, chunk: number) => ({ pk: 'INGESTION', sk: `PENDING#${String(sequence).padStart(12, '0')}#${String(chunk).padStart(3, '0')}` }),
+  pendingChunk: (sequence: number, chunk: number) => ({
+    pk: 'INGESTION',
+    sk: `PENDING#${String(sequence).padStart(12, '0')}#${String(chunk).padStart(3, '0')}`,
+  }),
   audit: (atIso: string) => ({ pk: 'INGESTION', sk: `AUDIT#${atIso}` }),
   quarantine: (rawSha256: string) => ({ pk: 'QUARANTINE', sk: `RAW#${rawSha256}` }),
 } as const;

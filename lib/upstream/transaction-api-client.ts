@@ -68,7 +68,11 @@ export function createTransactionApiClient(options: TransactionApiClientOptions)
       }
       const envelope = envelopeSchema.safeParse(body);
       if (!envelope.success) {
-        throw new UpstreamCallError('bad-shape', `upstream body has the wrong shape: ${envelope.error.issues[0]?.path.join('.') ?? ''} ${envelope.error.issues[0]?.message ?? ''}`.trim(), response.status);
+        throw new UpstreamCallError(
+          'bad-shape',
+          `upstream body has the wrong shape: ${envelope.error.issues[0]?.path.join('.') ?? ''} ${envelope.error.issues[0]?.message ?? ''}`.trim(),
+          response.status,
+        );
       }
       return { records: envelope.data.items, meta: envelope.data.meta };
     },

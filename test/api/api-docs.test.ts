@@ -22,7 +22,10 @@ describe('GET /api/docs', () => {
   });
 
   it('makes the asset URLs relative to the folder when the page is asked as /api/docs/ or index.html', async () => {
-    for (const [url, overrides] of [['/api/docs/index.html', {}], ['/api/docs', { rawPath: '/prod/api/docs/' }]] as const) {
+    for (const [url, overrides] of [
+      ['/api/docs/index.html', {}],
+      ['/api/docs', { rawPath: '/prod/api/docs/' }],
+    ] as const) {
       const page = (await get(url, overrides)).body ?? '';
       expect(page).toContain('href="swagger-ui.css"');
       expect(page).toContain('data-openapi-url="openapi.json"');
@@ -42,7 +45,7 @@ describe('GET /api/docs', () => {
     }
   });
 
-  it('shows each error response with an example of its own status: problem documents for 4xx/500, API Gateway\'s own body for 429', async () => {
+  it("shows each error response with an example of its own status: problem documents for 4xx/500, API Gateway's own body for 429", async () => {
     const document = JSON.parse((await get('/api/docs/openapi.json')).body ?? '') as {
       paths: Record<string, { get: { responses: Record<string, { content?: Record<string, { example?: Record<string, unknown> }> }> } }>;
     };

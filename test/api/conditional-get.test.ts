@@ -13,7 +13,9 @@ const CHANGED = '2024-03-16T12:30:05.250Z';
 
 const aggregateStore = (updatedAt: string | null = CHANGED): Pick<ReadStore, 'getAggregateRecord' | 'getWatermark'> => ({
   getAggregateRecord: async (userId) =>
-    userId === 'nobody' ? undefined : { aggregate: { balance: '100', earned: '150', spent: '50', payout: '30', paidOut: '20' }, ...(updatedAt ? { updatedAt } : {}) },
+    userId === 'nobody'
+      ? undefined
+      : { aggregate: { balance: '100', earned: '150', spent: '50', payout: '30', paidOut: '20' }, ...(updatedAt ? { updatedAt } : {}) },
   getWatermark: async () => WATERMARK,
 });
 

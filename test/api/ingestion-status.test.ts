@@ -28,16 +28,23 @@ const cursorItem = {
     { atMs: NumberValue.from(String(Date.parse('2026-11-25T09:58:50.000Z'))), pass: 'reconcile', ok: true },
   ],
   counters: {
-    calls: NumberValue.from('12'), fetched: NumberValue.from('11500'), applied: NumberValue.from('11000'),
-    duplicates: NumberValue.from('480'), quarantined: NumberValue.from('20'), failedCalls: NumberValue.from('3'),
+    calls: NumberValue.from('12'),
+    fetched: NumberValue.from('11500'),
+    applied: NumberValue.from('11000'),
+    duplicates: NumberValue.from('480'),
+    quarantined: NumberValue.from('20'),
+    failedCalls: NumberValue.from('3'),
   },
 };
 
 /** The status handler with the clock fixed at 10:00:00 (same chain, same store). */
 const statusAt = (iso: string) =>
-  readApiHandler(ingestionStatusEndpoint(createReadStore({ document: createDocumentClient(), tableName: 't' }), () => Date.parse(iso)), {
-    cacheControl: cacheControl.status,
-  });
+  readApiHandler(
+    ingestionStatusEndpoint(createReadStore({ document: createDocumentClient(), tableName: 't' }), () => Date.parse(iso)),
+    {
+      cacheControl: cacheControl.status,
+    },
+  );
 
 describe('GET /status', () => {
   it('answers 200 with nulls and zeros before any ingestion', async () => {
@@ -84,7 +91,9 @@ describe('GET /status', () => {
     const input = dynamo.commandCalls(GetCommand)[0].args[0].input;
     expect(input.Key).toEqual({ pk: 'INGESTION', sk: 'CURSOR' });
     const projected = (input.ProjectionExpression ?? '').split(',').map((name) => input.ExpressionAttributeNames?.[name.trim()] ?? name.trim());
-    expect(projected.sort()).toEqual(['counters', 'lastOutcome', 'lastTickAt', 'failureStreak', 'operatorActions', 'recentCalls', 'verifiedWatermark', 'watermark'].sort());
+    expect(projected.sort()).toEqual(
+      ['counters', 'lastOutcome', 'lastTickAt', 'failureStreak', 'operatorActions', 'recentCalls', 'verifiedWatermark', 'watermark'].sort(),
+    );
   });
 
   it('answers a generic 500 problem when DynamoDB fails', async () => {

@@ -37,7 +37,11 @@ describe('observability', () => {
   });
 
   it("publishes in the stack's namespace when POWERTOOLS_METRICS_NAMESPACE names one", () => {
-    const { lines } = probe({ AWS_LAMBDA_FUNCTION_NAME: 'fn', POWERTOOLS_METRICS_NAMESPACE: 'TransactionAggregationRebuild', POWERTOOLS_TRACE_ENABLED: 'false' });
+    const { lines } = probe({
+      AWS_LAMBDA_FUNCTION_NAME: 'fn',
+      POWERTOOLS_METRICS_NAMESPACE: 'TransactionAggregationRebuild',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+    });
     expect(lines.find((line) => '_aws' in line)).toMatchObject({ _aws: { CloudWatchMetrics: [{ Namespace: 'TransactionAggregationRebuild' }] } });
   });
 

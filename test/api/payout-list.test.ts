@@ -56,7 +56,10 @@ describe('GET /aggregatedData/payouts', () => {
   it('honours ?limit= and announces the next page with a Link whose cursor starts after the last user shown', async () => {
     dynamo.on(QueryCommand).resolves({ Items: indexItems(['u1', '1'], ['u2', '2'], ['u3', '3']), LastEvaluatedKey: { userId: 'u3' } });
     const result = await get('/aggregatedData/payouts?limit=2');
-    expect(JSON.parse(result.body ?? '')).toEqual([{ userId: 'u1', totalPayout: 1 }, { userId: 'u2', totalPayout: 2 }]);
+    expect(JSON.parse(result.body ?? '')).toEqual([
+      { userId: 'u1', totalPayout: 1 },
+      { userId: 'u2', totalPayout: 2 },
+    ]);
     expect(dynamo).toHaveReceivedCommandWith(QueryCommand, { Limit: 3 });
     const link = nextLink(header(result, 'link'));
     expect(link.pathname).toBe('/aggregatedData/payouts');
@@ -87,7 +90,10 @@ describe('GET /aggregatedData/payouts', () => {
       .resolvesOnce({ Items: indexItems(['u1', '1']), LastEvaluatedKey: { userId: 'u1' } })
       .resolvesOnce({ Items: indexItems(['u2', '2'], ['u3', '3']), LastEvaluatedKey: { userId: 'u3' } });
     const result = await get('/aggregatedData/payouts?limit=2');
-    expect(JSON.parse(result.body ?? '')).toEqual([{ userId: 'u1', totalPayout: 1 }, { userId: 'u2', totalPayout: 2 }]);
+    expect(JSON.parse(result.body ?? '')).toEqual([
+      { userId: 'u1', totalPayout: 1 },
+      { userId: 'u2', totalPayout: 2 },
+    ]);
     expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 2);
     expect(dynamo.commandCalls(QueryCommand)[1].args[0].input).toMatchObject({ ExclusiveStartKey: { userId: 'u1' }, Limit: 2 });
     expect(nextLink(header(result, 'link')).searchParams.get('cursor')).toBe(encodePayoutCursor('u2'));

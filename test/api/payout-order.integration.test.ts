@@ -17,12 +17,21 @@ import { getConforming } from './support/openapi-validator';
 let table: Awaited<ReturnType<typeof createTestTable>>;
 const payouts = new Map<string, Big>();
 
-const tx = (userId: string, id: string, type: Transaction['type'], amount: string): Transaction => ({ userId, id, type, amount, createdAt: '2024-01-01T00:00:00.000Z' });
+const tx = (userId: string, id: string, type: Transaction['type'], amount: string): Transaction => ({
+  userId,
+  id,
+  type,
+  amount,
+  createdAt: '2024-01-01T00:00:00.000Z',
+});
 
 beforeAll(async () => {
   table = await createTestTable();
   process.env.TABLE_NAME = table.tableName;
-  const writer = createAggregateWriter({ document: createDocumentClient(), tableName: table.tableName }, { nowMs: Date.now, sleep: async () => {}, markerTtlSeconds: 3600, concurrency: 8 });
+  const writer = createAggregateWriter(
+    { document: createDocumentClient(), tableName: table.tableName },
+    { nowMs: Date.now, sleep: async () => {}, markerTtlSeconds: 3600, concurrency: 8 },
+  );
   const transactions: Transaction[] = [];
   // 160 users, many ties (amounts from a small set), a few with only earned (payout 0: absent from the list).
   for (let i = 0; i < 160; i++) {

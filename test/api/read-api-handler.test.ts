@@ -8,7 +8,7 @@ const run = (endpoint: ReadEndpoint, url = '/status') => readApiHandler(endpoint
 afterEach(() => jest.restoreAllMocks());
 
 describe('the read API middleware chain', () => {
-  it('adds JSON content type, the route\'s Cache-Control and nosniff unless the endpoint chose its own', async () => {
+  it("adds JSON content type, the route's Cache-Control and nosniff unless the endpoint chose its own", async () => {
     const plain = await run(async () => ({ statusCode: 200, body: '{}' }));
     expect(plain.headers).toEqual({ 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=7', 'X-Content-Type-Options': 'nosniff' });
     const own = await run(async () => ({ statusCode: 200, body: 'x', headers: { 'Content-Type': 'text/css', 'Cache-Control': 'no-cache' } }));
@@ -50,7 +50,7 @@ describe('the read API middleware chain', () => {
     expect(counted).toHaveBeenCalledWith('ReadErrors', 'Count', 1);
   });
 
-  it('puts the API Gateway request id and the route on the invocation\'s log lines, and only on that invocation\'s', async () => {
+  it("puts the API Gateway request id and the route on the invocation's log lines, and only on that invocation's", async () => {
     const appended = jest.spyOn(logger, 'appendKeys');
     const reset = jest.spyOn(logger, 'resetKeys');
     await run(async () => ({ statusCode: 200, body: '{}' }));

@@ -155,7 +155,11 @@ describe('status from the ingestion cursor', () => {
           pendingChunks: { N: '2' },
           lastTickAt: { S: '2026-11-25T09:59:48.000Z' },
           lastOutcome: { S: 'applied' },
-          counters: { M: Object.fromEntries(['calls', 'fetched', 'applied', 'duplicates', 'quarantined', 'failedCalls'].map((name, index) => [name, { N: String(index * 10) }])) },
+          counters: {
+            M: Object.fromEntries(
+              ['calls', 'fetched', 'applied', 'duplicates', 'quarantined', 'failedCalls'].map((name, index) => [name, { N: String(index * 10) }]),
+            ),
+          },
         },
       }),
     );

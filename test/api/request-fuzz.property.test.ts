@@ -43,9 +43,9 @@ const cursorLike = fc.oneof(
   junk,
   fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/).map(encodePayoutCursor),
   // A genuine cursor with one character replaced.
-  fc.tuple(fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/).map(encodePayoutCursor), fc.nat(), fc.constantFrom(...'AZaz09_-.=+/ ')).map(
-    ([cursor, at, replacement]) => cursor.slice(0, at % cursor.length) + replacement + cursor.slice((at % cursor.length) + 1),
-  ),
+  fc
+    .tuple(fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/).map(encodePayoutCursor), fc.nat(), fc.constantFrom(...'AZaz09_-.=+/ '))
+    .map(([cursor, at, replacement]) => cursor.slice(0, at % cursor.length) + replacement + cursor.slice((at % cursor.length) + 1)),
 );
 const limitLike = fc.oneof(fc.integer({ min: -5, max: 1005 }).map(String), junk);
 
@@ -72,7 +72,10 @@ describe('requests fuzzed', () => {
           const event = { ...getEvent('/aggregatedData/payouts'), queryStringParameters: query };
           const result = await expectWithinContract(listPayouts, '/aggregatedData/payouts', event);
           const limitValid = !('limit' in query) || (/^[0-9]+$/.test(query.limit) && Number(query.limit) >= 1 && Number(query.limit) <= 1000);
-          const genuineCursors = query.cursor === undefined || (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{12}$/.test(query.cursor) && encodePayoutCursor(Buffer.from(query.cursor.split('.')[0], 'base64url').toString()) === query.cursor);
+          const genuineCursors =
+            query.cursor === undefined ||
+            (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{12}$/.test(query.cursor) &&
+              encodePayoutCursor(Buffer.from(query.cursor.split('.')[0], 'base64url').toString()) === query.cursor);
           expect(result.statusCode).toBe(limitValid && genuineCursors ? 200 : 400);
         },
       ),

@@ -1,6 +1,20 @@
 import { statusView } from '../../lib/api/status-view';
 
-const counters = { calls: 1, fetched: 2, applied: 3, duplicates: 4, quarantined: 5, failedCalls: 6, headCalls: 1, tailCalls: 0, reconcileCalls: 0, lateApplied: 0, contradictoryMeta: 0, cappedRetryAfter: 0, conflicts: 0 };
+const counters = {
+  calls: 1,
+  fetched: 2,
+  applied: 3,
+  duplicates: 4,
+  quarantined: 5,
+  failedCalls: 6,
+  headCalls: 1,
+  tailCalls: 0,
+  reconcileCalls: 0,
+  lateApplied: 0,
+  contradictoryMeta: 0,
+  cappedRetryAfter: 0,
+  conflicts: 0,
+};
 const zero = Object.fromEntries(Object.keys(counters).map((name) => [name, 0]));
 const at = (iso: string) => Date.parse(iso);
 
@@ -41,7 +55,15 @@ describe('status view', () => {
       { atMs: nowMs - 26_000, pass: 'head' as const, ok: false },
       { atMs: nowMs - 2_000, pass: 'reconcile' as const, ok: true },
     ];
-    const view = statusView({ watermark: '2026-11-25T09:59:30Z', verifiedWatermark: '2026-11-25T09:58:00Z', counters, recentCalls, operatorActions: [] }, nowMs);
-    expect(view).toMatchObject({ lagSeconds: 30, verifiedWatermark: '2026-11-25T09:58:00.000Z', verifiedLagSeconds: 120, callsLastMinute: { head: 2, tail: 1, reconcile: 1 } });
+    const view = statusView(
+      { watermark: '2026-11-25T09:59:30Z', verifiedWatermark: '2026-11-25T09:58:00Z', counters, recentCalls, operatorActions: [] },
+      nowMs,
+    );
+    expect(view).toMatchObject({
+      lagSeconds: 30,
+      verifiedWatermark: '2026-11-25T09:58:00.000Z',
+      verifiedLagSeconds: 120,
+      callsLastMinute: { head: 2, tail: 1, reconcile: 1 },
+    });
   });
 });

@@ -71,7 +71,11 @@ describe('GET /aggregatedData/{userId}', () => {
     const result = await get(`/aggregatedData/${id}`);
     expect(result.statusCode).toBe(400);
     expect(header(result, 'content-type')).toBe('application/problem+json');
-    expect(JSON.parse(result.body ?? '')).toMatchObject({ title: 'Bad Request', status: 400, invalidParams: expect.arrayContaining([expect.objectContaining({ name: 'userId' })]) });
+    expect(JSON.parse(result.body ?? '')).toMatchObject({
+      title: 'Bad Request',
+      status: 400,
+      invalidParams: expect.arrayContaining([expect.objectContaining({ name: 'userId' })]),
+    });
     expect(dynamo.calls()).toHaveLength(0);
   });
 
@@ -120,9 +124,16 @@ describe('GET /aggregatedData/{userId}', () => {
     expect(header(result, 'content-type')).toBe('application/problem+json');
     expect(header(result, 'cache-control')).toBe('no-store');
     const body = JSON.parse(result.body ?? '') as Record<string, unknown>;
-    expect(body).toMatchObject({ type: 'about:blank', title: 'Internal Server Error', status: 500, instance: '/aggregatedData/074092', requestId: 'request-1' });
+    expect(body).toMatchObject({
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      instance: '/aggregatedData/074092',
+      requestId: 'request-1',
+    });
     expect(Object.keys(body).sort()).toEqual(['detail', 'instance', 'requestId', 'status', 'title', 'type']);
-    for (const secret of ['arn:aws', 'secret-role', 'aggregates-under-test', 'AccessDenied', 'Exception', 'stack', 'not authorized']) expect(result.body).not.toContain(secret);
+    for (const secret of ['arn:aws', 'secret-role', 'aggregates-under-test', 'AccessDenied', 'Exception', 'stack', 'not authorized'])
+      expect(result.body).not.toContain(secret);
     expect(logged).toHaveBeenCalledWith('read request failed', failure);
     logged.mockRestore();
   });

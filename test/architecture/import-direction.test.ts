@@ -85,7 +85,16 @@ describe('imports run one way: infra reads lib, never the other way round', () =
 
 describe('no import cycle anywhere in lib/, functions/, infra/', () => {
   it('finds a cycle when there is one', () => {
-    expect(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]))).toEqual([['a', 'b', 'c']]);
+    expect(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+          ['d', ['a']],
+        ]),
+      ),
+    ).toEqual([['a', 'b', 'c']]);
   });
 
   it('has none', () => {
@@ -107,7 +116,9 @@ describe('the tick and the read API depend on ports, not on the DynamoDB adapter
   });
 
   it('the wiring module is where the adapters are chosen', () => {
-    expect(importsInto(['lib/ingestion'], 'lib/store')).toEqual(expect.arrayContaining([expect.stringMatching(/^lib\/ingestion\/tick-dependencies\.ts → lib\/store\//)]));
+    expect(importsInto(['lib/ingestion'], 'lib/store')).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^lib\/ingestion\/tick-dependencies\.ts → lib\/store\//)]),
+    );
   });
 
   it('runTick imports only its ports and the pure core', () => {

@@ -8,7 +8,16 @@ export interface BenchRun {
 }
 
 /** The scenarios, in the order they run; `load` only with --load or --only. */
-export const defaultScenarios: ScenarioName[] = ['bundles', 'page-apply', 'catch-up', 'tick-loop-simulation', 'freshness-sweep', 'freshness', 'read-api', 'conditional-polling'];
+export const defaultScenarios: ScenarioName[] = [
+  'bundles',
+  'page-apply',
+  'catch-up',
+  'tick-loop-simulation',
+  'freshness-sweep',
+  'freshness',
+  'read-api',
+  'conditional-polling',
+];
 
 const usage = `usage: npm run bench -- [--quick] [--out FILE] [--load] [--only name,name]
   --quick   shorter runs (under 3 minutes on 2 cores)

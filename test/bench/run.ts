@@ -84,10 +84,21 @@ async function main(): Promise<void> {
   const elapsedSeconds = (Date.now() - startedAt.getTime()) / 1000;
   const machine = `${os.cpus().length} cores, Node ${process.versions.node}, DynamoDB Local 1.25.1 in memory`;
   const table = figureTable(figures, labels);
-  process.stdout.write(`\nBenchmark ${startedAt.toISOString()} (${run.quick ? 'quick' : 'full'}, ${elapsedSeconds.toFixed(0)} s; ${machine})\n\n${table.text}\n`);
+  process.stdout.write(
+    `\nBenchmark ${startedAt.toISOString()} (${run.quick ? 'quick' : 'full'}, ${elapsedSeconds.toFixed(0)} s; ${machine})\n\n${table.text}\n`,
+  );
   if (notes.length > 0) process.stdout.write(`\nNotes:\n${notes.map((note) => `- ${note}`).join('\n')}\n`);
   if (run.out) {
-    const document = { date: startedAt.toISOString(), mode: run.quick ? 'quick' : 'full', machine, elapsedSeconds: Math.round(elapsedSeconds), ...figures, results: table.rows, notes, failures };
+    const document = {
+      date: startedAt.toISOString(),
+      mode: run.quick ? 'quick' : 'full',
+      machine,
+      elapsedSeconds: Math.round(elapsedSeconds),
+      ...figures,
+      results: table.rows,
+      notes,
+      failures,
+    };
     writeFileSync(run.out, `${JSON.stringify(document, null, 2)}\n`);
     process.stderr.write(`wrote ${run.out}\n`);
   }

@@ -67,7 +67,12 @@ describe('planCall: who gets the next call', () => {
 
   it('finishes a window that is being paged through before anything else', () => {
     const open = { head: { start: t0 + 101, end: t0 + 101, page: 3 } };
-    expect(planCall(position(100, 100, 5000, { open }), at(102), settings)).toEqual({ kind: 'fetch', pass: 'head', span: { start: t0 + 101, end: t0 + 101 }, page: 3 });
+    expect(planCall(position(100, 100, 5000, { open }), at(102), settings)).toEqual({
+      kind: 'fetch',
+      pass: 'head',
+      span: { start: t0 + 101, end: t0 + 101 },
+      page: 3,
+    });
   });
 
   it('re-reads verified seconds once they are reconcileSeconds old, never older than the markers may live', () => {

@@ -17,14 +17,20 @@ test.each([
 });
 
 test('settings where 0 means something are taken: the head reading at once, reconciliation off', () => {
-  expect(ingestionConfigFrom({ ...base, SETTLE_LAG_SECONDS: '0', HEAD_LAG_TARGET_SECONDS: '30', RECONCILE_HOURS: '0' }).settings).toMatchObject({ settleLagSeconds: 0, reconcileSeconds: 0 });
+  expect(ingestionConfigFrom({ ...base, SETTLE_LAG_SECONDS: '0', HEAD_LAG_TARGET_SECONDS: '30', RECONCILE_HOURS: '0' }).settings).toMatchObject({
+    settleLagSeconds: 0,
+    reconcileSeconds: 0,
+  });
 });
 
-test('the rewind keeps the same day of margin from the markers\' expiry as the tail and reconciliation', () => {
+test("the rewind keeps the same day of margin from the markers' expiry as the tail and reconciliation", () => {
   const nowMs = Date.parse('2026-12-07T12:00:00Z');
   const safe = markerSafeSeconds(7);
   expect(safe).toBe(7 * 86_400 - MARKER_MARGIN_SECONDS);
   expect(ingestionConfigFrom(base).settings.markerSafeSeconds).toBe(safe);
   expect(rewindTarget(new Date(nowMs - safe * 1000).toISOString(), nowMs, { markerTtlDays: 7 })).toMatchObject({ ok: true });
-  expect(rewindTarget(new Date(nowMs - safe * 1000 - 1000).toISOString(), nowMs, { markerTtlDays: 7 })).toMatchObject({ ok: false, error: expect.stringMatching(/too far back.*margin of 24 h/) });
+  expect(rewindTarget(new Date(nowMs - safe * 1000 - 1000).toISOString(), nowMs, { markerTtlDays: 7 })).toMatchObject({
+    ok: false,
+    error: expect.stringMatching(/too far back.*margin of 24 h/),
+  });
 });

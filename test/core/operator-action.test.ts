@@ -2,7 +2,14 @@ import { planCall } from '../../lib/core/call-plan';
 import { initialPosition, type IngestionSettings } from '../../lib/core/ingestion-position';
 import { positionAfterAction } from '../../lib/core/operator-action';
 
-const settings: IngestionSettings = { ingestFrom: '2025-01-01T00:00:00Z', settleLagSeconds: 45, lateHorizonSeconds: 60, headLagTargetSeconds: 70, reconcileSeconds: 0, markerSafeSeconds: 6 * 86_400 };
+const settings: IngestionSettings = {
+  ingestFrom: '2025-01-01T00:00:00Z',
+  settleLagSeconds: 45,
+  lateHorizonSeconds: 60,
+  headLagTargetSeconds: 70,
+  reconcileSeconds: 0,
+  markerSafeSeconds: 6 * 86_400,
+};
 const t0 = Date.parse(settings.ingestFrom) / 1000;
 
 describe('an operator acting on a jammed call', () => {
@@ -19,7 +26,9 @@ describe('an operator acting on a jammed call', () => {
   });
 
   it('refuses to split one second, and skip moves the pass past the span', () => {
-    expect(positionAfterAction(initialPosition(settings), { ...jammed, span: { start: t0, end: t0 } }, 'split')).toEqual({ refused: expect.stringContaining('skip it') });
+    expect(positionAfterAction(initialPosition(settings), { ...jammed, span: { start: t0, end: t0 } }, 'split')).toEqual({
+      refused: expect.stringContaining('skip it'),
+    });
     const skipped = positionAfterAction(initialPosition(settings), jammed, 'skip');
     expect(skipped).toMatchObject({ head: t0 + 99, verified: t0 - 1, ledger: { from: t0, counts: Array(100).fill(0) } });
   });

@@ -5,10 +5,16 @@ import { canonicalPayoutSortKey, decodePayoutSortKey, encodePayoutAmount, payout
 
 /** Any sum the accepted domain can produce: up to 24 integer digits, up to 12 fraction digits. */
 const sums = fc
-  .tuple(fc.bigInt({ min: 0n, max: 10n ** BigInt(sumDomain.integerDigits) - 1n }), fc.bigInt({ min: 0n, max: 10n ** BigInt(sumDomain.fractionDigits) - 1n }), fc.integer({ min: 0, max: sumDomain.fractionDigits }))
-  .map(([integer, fraction, digits]) => new Big(`${integer}.${fraction.toString().padStart(sumDomain.fractionDigits, '0')}`).round(digits, Big.roundDown).toFixed());
+  .tuple(
+    fc.bigInt({ min: 0n, max: 10n ** BigInt(sumDomain.integerDigits) - 1n }),
+    fc.bigInt({ min: 0n, max: 10n ** BigInt(sumDomain.fractionDigits) - 1n }),
+    fc.integer({ min: 0, max: sumDomain.fractionDigits }),
+  )
+  .map(([integer, fraction, digits]) =>
+    new Big(`${integer}.${fraction.toString().padStart(sumDomain.fractionDigits, '0')}`).round(digits, Big.roundDown).toFixed(),
+  );
 
-test('the key holds every sum with the accepted fraction digits: 24 + 12 digits, 36 significant, within DynamoDB\'s 38', () => {
+test("the key holds every sum with the accepted fraction digits: 24 + 12 digits, 36 significant, within DynamoDB's 38", () => {
   expect(sumDomain.fractionDigits).toBe(amountDomain.fractionDigits);
   expect(encodePayoutAmount('0.123456789012')).toBe(`${'0'.repeat(24)}.123456789012`);
   expect(encodePayoutAmount('999999999999999.999999999999')).toBe(`${'0'.repeat(9)}999999999999999.999999999999`);
@@ -37,7 +43,7 @@ test('minTotalPayout compares exactly at 12 decimals: the bound is the smallest 
   expect(payoutLowerBound('0.0000000000001')).toBe(encodePayoutAmount('0.000000000001'));
 });
 
-test('a key of the legacy width (8 fraction digits) decodes and is re-encoded in today\'s width', () => {
+test("a key of the legacy width (8 fraction digits) decodes and is re-encoded in today's width", () => {
   const legacy = `${'0'.repeat(22)}30.50000000#ann@example.com`;
   expect(decodePayoutSortKey(legacy)).toEqual({ amount: '30.5', userId: 'ann@example.com' });
   expect(canonicalPayoutSortKey(legacy)).toBe(payoutSortKey('30.5', 'ann@example.com'));

@@ -42,7 +42,11 @@ describe('record validation', () => {
     ['createdAt in the query format, no offset (UTC)', { createdAt: '2023-03-16 12:33:11' }, { createdAt: '2023-03-16T12:33:11.000Z' }],
     ['createdAt without an offset (UTC)', { createdAt: '2023-03-16T12:33:11.250' }, { createdAt: '2023-03-16T12:33:11.250Z' }],
     ['createdAt with another offset', { createdAt: '2023-03-16T14:33:11+02:00' }, { createdAt: '2023-03-16T12:33:11.000Z' }],
-    ['numeric id and userId, digits kept exactly', { id: new DecimalText('98765432109876543210'), userId: new DecimalText('74092') }, { id: '98765432109876543210', userId: '74092' }],
+    [
+      'numeric id and userId, digits kept exactly',
+      { id: new DecimalText('98765432109876543210'), userId: new DecimalText('74092') },
+      { id: '98765432109876543210', userId: '74092' },
+    ],
     ['e-mail-like userId', { userId: 'ann.lee+pay@example.com' }, { userId: 'ann.lee+pay@example.com' }],
     ['userId with a prefix and a colon', { userId: 'user:3f2c9a1e-8d4b-4b8e-9c1a-2f3e4d5c6b7a' }, { userId: 'user:3f2c9a1e-8d4b-4b8e-9c1a-2f3e4d5c6b7a' }],
     ['id of 300 characters', { id: 'i'.repeat(300) }, { id: 'i'.repeat(300) }],
@@ -60,7 +64,13 @@ describe('record validation', () => {
 });
 
 describe('decimal folding', () => {
-  const tx = (type: 'earned' | 'spent' | 'payout' | 'paidOut', amount: string, id = amount + type, userId = '074092') => ({ id, userId, createdAt: '2023-03-16T12:33:11.000Z', type, amount });
+  const tx = (type: 'earned' | 'spent' | 'payout' | 'paidOut', amount: string, id = amount + type, userId = '074092') => ({
+    id,
+    userId,
+    createdAt: '2023-03-16T12:33:11.000Z',
+    type,
+    amount,
+  });
 
   test("reproduces the seed's example exactly", () => {
     const sums = foldTransactions(zeroSums(), [tx('earned', '150'), tx('spent', '50'), tx('payout', '30'), tx('paidOut', '20')]);

@@ -31,36 +31,71 @@ describe('what was received decides whether a window may hold more, meta only he
   });
 });
 
-const settings: IngestionSettings = { ingestFrom: '2025-01-01T00:00:00Z', settleLagSeconds: 45, lateHorizonSeconds: 60, headLagTargetSeconds: 70, reconcileSeconds: 86_400, markerSafeSeconds: 6 * 86_400 };
+const settings: IngestionSettings = {
+  ingestFrom: '2025-01-01T00:00:00Z',
+  settleLagSeconds: 45,
+  lateHorizonSeconds: 60,
+  headLagTargetSeconds: 70,
+  reconcileSeconds: 86_400,
+  markerSafeSeconds: 6 * 86_400,
+};
 const t0 = Date.parse(settings.ingestFrom) / 1000;
-const page = (fields: Partial<ReceivedPage> & Pick<ReceivedPage, 'pass' | 'span' | 'seconds'>): ReceivedPage => ({ page: 1, fetchedAtMs: (t0 + 1000) * 1000, meta: {}, ...fields });
+const page = (fields: Partial<ReceivedPage> & Pick<ReceivedPage, 'pass' | 'span' | 'seconds'>): ReceivedPage => ({
+  page: 1,
+  fetchedAtMs: (t0 + 1000) * 1000,
+  meta: {},
+  ...fields,
+});
 
 describe('what a page covers, and where the passes stand after it', () => {
   it('a full page in createdAt order is split where it ends: the next call starts at its last second', () => {
     const seconds = Array.from({ length: 1000 }, (_, i) => t0 + Math.floor(i / 100));
-    expect(pageCoverage(page({ pass: 'head', span: { start: t0, end: t0 + 59 }, seconds }))).toEqual({ kind: 'split', span: { start: t0, end: t0 + 8 }, restFrom: t0 + 9 });
+    expect(pageCoverage(page({ pass: 'head', span: { start: t0, end: t0 + 59 }, seconds }))).toEqual({
+      kind: 'split',
+      span: { start: t0, end: t0 + 8 },
+      restFrom: t0 + 9,
+    });
   });
 
   it('a full page out of order, or one second holding more than a page, is paged through', () => {
     const unordered = [t0 + 5, ...Array.from({ length: 999 }, () => t0 + 1)];
-    expect(pageCoverage(page({ pass: 'head', span: { start: t0, end: t0 + 9 }, seconds: unordered }))).toEqual({ kind: 'paging', next: { start: t0, end: t0 + 9, page: 2 } });
+    expect(pageCoverage(page({ pass: 'head', span: { start: t0, end: t0 + 9 }, seconds: unordered }))).toEqual({
+      kind: 'paging',
+      next: { start: t0, end: t0 + 9, page: 2 },
+    });
     const oneSecond = Array.from({ length: 1000 }, () => t0);
     expect(pageCoverage(page({ pass: 'head', span: { start: t0, end: t0 + 9 }, seconds: oneSecond }))).toMatchObject({ kind: 'paging' });
   });
 
   it('the head records what it received per second; the split second is counted by the call that reads it whole', () => {
     const seconds = Array.from({ length: 1000 }, (_, i) => t0 + Math.floor(i / 100));
-    const after = positionAfterPage(initialPosition(settings), page({ pass: 'head', span: { start: t0, end: t0 + 59 }, seconds, fetchedAtMs: (t0 + 30) * 1000 }), settings);
+    const after = positionAfterPage(
+      initialPosition(settings),
+      page({ pass: 'head', span: { start: t0, end: t0 + 59 }, seconds, fetchedAtMs: (t0 + 30) * 1000 }),
+      settings,
+    );
     expect(after.head).toBe(t0 + 8);
     expect(after.ledger.counts).toEqual(Array(9).fill(100));
     expect(after.verified).toBe(t0 - 1); // read 22 s after it ended: the tail checks it later
     // Read when already older than the late horizon, a window needs no second look.
-    const old = positionAfterPage(initialPosition(settings), page({ pass: 'head', span: { start: t0, end: t0 + 59 }, seconds, fetchedAtMs: (t0 + 100) * 1000 }), settings);
+    const old = positionAfterPage(
+      initialPosition(settings),
+      page({ pass: 'head', span: { start: t0, end: t0 + 59 }, seconds, fetchedAtMs: (t0 + 100) * 1000 }),
+      settings,
+    );
     expect(old).toMatchObject({ head: t0 + 8, verified: t0 + 8, ledger: { from: t0 + 9, counts: [] } });
   });
 
   it('the tail verifies a whole span by count when the upstream lists what the head saw, and grows its next probe', () => {
-    const base = { ...initialPosition(settings), head: t0 + 299, ledger: recordCounts({ from: t0, counts: [] }, t0 + 299, Array.from({ length: 3000 }, (_, i) => t0 + Math.floor(i / 10))) };
+    const base = {
+      ...initialPosition(settings),
+      head: t0 + 299,
+      ledger: recordCounts(
+        { from: t0, counts: [] },
+        t0 + 299,
+        Array.from({ length: 3000 }, (_, i) => t0 + Math.floor(i / 10)),
+      ),
+    };
     const seconds = Array.from({ length: 1000 }, (_, i) => t0 + Math.floor(i / 10));
     const matched = positionAfterPage(base, page({ pass: 'tail', span: { start: t0, end: t0 + 299 }, seconds, meta: { totalItems: 3000 } }), settings);
     expect(matched).toMatchObject({ verified: t0 + 299, probeItems: 2000 });
@@ -70,7 +105,15 @@ describe('what a page covers, and where the passes stand after it', () => {
   });
 
   it('without totalItems the tail verifies only what it re-read (degrades, never guesses)', () => {
-    const base = { ...initialPosition(settings), head: t0 + 299, ledger: recordCounts({ from: t0, counts: [] }, t0 + 299, Array.from({ length: 3000 }, (_, i) => t0 + Math.floor(i / 10))) };
+    const base = {
+      ...initialPosition(settings),
+      head: t0 + 299,
+      ledger: recordCounts(
+        { from: t0, counts: [] },
+        t0 + 299,
+        Array.from({ length: 3000 }, (_, i) => t0 + Math.floor(i / 10)),
+      ),
+    };
     const seconds = Array.from({ length: 1000 }, (_, i) => t0 + Math.floor(i / 10));
     expect(positionAfterPage(base, page({ pass: 'tail', span: { start: t0, end: t0 + 299 }, seconds }), settings).verified).toBe(t0 + 98);
   });

@@ -27,14 +27,20 @@ const namedForTheReader: Record<string, string> = {
 
 const fencedBlock = /^[ \t]*```[\s\S]*?^[ \t]*```/gm;
 const packageName = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[\w./-]*)?$/;
-const rootOf = (specifier: string): string => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const rootOf = (specifier: string): string =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 const installed = (name: string): boolean => existsSync(path.join(repositoryRoot, 'node_modules', name, 'package.json'));
 const isBuiltin = (specifier: string): boolean => specifier.startsWith('node:') || builtinModules.includes(rootOf(specifier));
 
 /** The command names (`bin`) of the declared packages: what `npx NAME` runs without downloading anything. */
 const commands = new Map<string, string>(
   [...declared].flatMap((name) => {
-    const { bin } = JSON.parse(readFileSync(path.join(repositoryRoot, 'node_modules', name, 'package.json'), 'utf8')) as { bin?: string | Record<string, string> };
+    const { bin } = JSON.parse(readFileSync(path.join(repositoryRoot, 'node_modules', name, 'package.json'), 'utf8')) as {
+      bin?: string | Record<string, string>;
+    };
     const names = typeof bin === 'string' ? [name.split('/').pop()!] : Object.keys(bin ?? {});
     return names.map((command): [string, string] => [command, name]);
   }),

@@ -57,10 +57,16 @@ describe('the local stack with DATA_DIR, killed and restarted', () => {
   it('ends with exactly the expected aggregates, as if it had never crashed', async () => {
     const first = await start();
     // Kill while the window is being paged: at least one page applied, not all of them.
-    await eventually('a page applied, more to come', 45_000, async () => {
-      const status = await statusOf(first.apiUrl);
-      return status.counters.calls >= 1 ? status : undefined;
-    }, first.child.output, 50);
+    await eventually(
+      'a page applied, more to come',
+      45_000,
+      async () => {
+        const status = await statusOf(first.apiUrl);
+        return status.counters.calls >= 1 ? status : undefined;
+      },
+      first.child.output,
+      50,
+    );
     await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 400)));
     const atKill = await statusOf(first.apiUrl);
     first.child.killGroup();
@@ -71,10 +77,15 @@ describe('the local stack with DATA_DIR, killed and restarted', () => {
     expect(first.child.output()).not.toContain('Stopped.');
 
     const second = await start();
-    const done = await eventually('ingestion passes the end of the history after the restart', 60_000, async () => {
-      const status = await statusOf(second.apiUrl);
-      return status.watermark && Date.parse(status.watermark) >= history.endMs ? status : undefined;
-    }, second.child.output);
+    const done = await eventually(
+      'ingestion passes the end of the history after the restart',
+      60_000,
+      async () => {
+        const status = await statusOf(second.apiUrl);
+        return status.watermark && Date.parse(status.watermark) >= history.endMs ? status : undefined;
+      },
+      second.child.output,
+    );
     expect(done.counters.quarantined).toBe(history.malformed.size);
 
     const actual = new Map<string, unknown>();

@@ -30,12 +30,17 @@ describe('the local stack with its built-in mock Transaction API', () => {
   const progress = () => lines.slice(-15).join('\n');
 
   it('answers the two examples of the service description exactly', async () => {
-    const answered = await eventually('the examples are answered', 30_000, async () => {
-      const user = await aggregateOf(stack.apiUrl, '074092');
-      const payouts = await allPayouts(stack.apiUrl);
-      const example = payouts.filter((entry) => entry.userId === '074092' || entry.userId === '074093');
-      return typeof user === 'object' && example.length === 2 ? { user, example } : undefined;
-    }, progress);
+    const answered = await eventually(
+      'the examples are answered',
+      30_000,
+      async () => {
+        const user = await aggregateOf(stack.apiUrl, '074092');
+        const payouts = await allPayouts(stack.apiUrl);
+        const example = payouts.filter((entry) => entry.userId === '074092' || entry.userId === '074093');
+        return typeof user === 'object' && example.length === 2 ? { user, example } : undefined;
+      },
+      progress,
+    );
     expect(answered.user).toEqual(seedExampleAggregates['074092']);
     expect(answered.example).toEqual([
       { userId: '074092', totalPayout: '30' },
@@ -49,15 +54,20 @@ describe('the local stack with its built-in mock Transaction API', () => {
     const from = Date.parse(stack.ingestFrom!);
     // Between ticks everything up to the watermark (inclusive second) is applied and nothing after it:
     // read the list between two equal watermarks and compare it with the data up to there.
-    const { payouts, watermark } = await eventually('a quiet moment to compare at', 30_000, async () => {
-      const before = await statusOf(stack.apiUrl);
-      const list = await allPayouts(stack.apiUrl, 7); // small pages: the Link chain is followed too
-      const after = await statusOf(stack.apiUrl);
-      if (!before.watermark || before.watermark !== after.watermark) return undefined;
-      const upTo = Date.parse(before.watermark) + 999;
-      const expected = expectedPayouts(expectedAggregates(dataset.slice(from, upTo, 0, Number.MAX_SAFE_INTEGER)));
-      return JSON.stringify(list) === JSON.stringify(expected) ? { payouts: list, watermark: before.watermark } : undefined;
-    }, progress);
+    const { payouts, watermark } = await eventually(
+      'a quiet moment to compare at',
+      30_000,
+      async () => {
+        const before = await statusOf(stack.apiUrl);
+        const list = await allPayouts(stack.apiUrl, 7); // small pages: the Link chain is followed too
+        const after = await statusOf(stack.apiUrl);
+        if (!before.watermark || before.watermark !== after.watermark) return undefined;
+        const upTo = Date.parse(before.watermark) + 999;
+        const expected = expectedPayouts(expectedAggregates(dataset.slice(from, upTo, 0, Number.MAX_SAFE_INTEGER)));
+        return JSON.stringify(list) === JSON.stringify(expected) ? { payouts: list, watermark: before.watermark } : undefined;
+      },
+      progress,
+    );
     const upTo = Date.parse(watermark) + 999;
     const items = dataset.slice(from, upTo, 0, Number.MAX_SAFE_INTEGER);
     expect(payouts).toEqual(expectedPayouts(expectedAggregates(items)));

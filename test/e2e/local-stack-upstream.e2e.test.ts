@@ -36,10 +36,15 @@ describe('the local stack ingesting from a given Transaction API', () => {
       log: (line) => lines.push(line),
     });
     // Done when the watermark has passed the last transaction (the window closes after its last page).
-    await eventually('ingestion passes the end of the history', 60_000, async () => {
-      const status = await statusOf(stack.apiUrl);
-      return status.watermark && Date.parse(status.watermark) >= history.endMs ? status : undefined;
-    }, progress);
+    await eventually(
+      'ingestion passes the end of the history',
+      60_000,
+      async () => {
+        const status = await statusOf(stack.apiUrl);
+        return status.watermark && Date.parse(status.watermark) >= history.endMs ? status : undefined;
+      },
+      progress,
+    );
   });
   afterAll(async () => {
     await stack?.stop();

@@ -36,13 +36,21 @@ afterAll(async () => {
 });
 
 /** Sums and cursor read from the dedicated engine, numbers as the exact decimals DynamoDB holds. */
-async function stored(store: StoreContext): Promise<{ aggregates: Map<string, AggregateSums>; cursor: Pick<CursorItem, 'sequence' | 'pendingChunks' | 'counters'> }> {
+async function stored(
+  store: StoreContext,
+): Promise<{ aggregates: Map<string, AggregateSums>; cursor: Pick<CursorItem, 'sequence' | 'pendingChunks' | 'counters'> }> {
   const aggregates = new Map<string, AggregateSums>();
   const exact = (value: unknown) => new Big(String(value)).toFixed();
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await store.document.send(
-      new ScanCommand({ TableName: store.tableName, ExclusiveStartKey, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'AGGREGATE' }, ConsistentRead: true }),
+      new ScanCommand({
+        TableName: store.tableName,
+        ExclusiveStartKey,
+        FilterExpression: 'sk = :sk',
+        ExpressionAttributeValues: { ':sk': 'AGGREGATE' },
+        ConsistentRead: true,
+      }),
     );
     for (const item of page.Items ?? []) {
       aggregates.set(String(item.userId), { earned: exact(item.earned), spent: exact(item.spent), payout: exact(item.payout), paidOut: exact(item.paidOut) });
@@ -51,7 +59,14 @@ async function stored(store: StoreContext): Promise<{ aggregates: Map<string, Ag
   } while (ExclusiveStartKey);
   const { Item } = await store.document.send(new GetCommand({ TableName: store.tableName, Key: keys.cursor(), ConsistentRead: true }));
   const counters = Object.fromEntries(Object.entries((Item?.counters ?? {}) as Record<string, unknown>).map(([name, value]) => [name, Number(value)]));
-  return { aggregates, cursor: { sequence: Number(Item?.sequence), pendingChunks: Item?.pendingChunks as number | undefined, counters: counters as unknown as CursorItem['counters'] } };
+  return {
+    aggregates,
+    cursor: {
+      sequence: Number(Item?.sequence),
+      pendingChunks: Item?.pendingChunks as number | undefined,
+      counters: counters as unknown as CursorItem['counters'],
+    },
+  };
 }
 
 test('DynamoDB Local restarted while a tick applies a page: the page is finished without a new call, nothing lost or doubled', async () => {
@@ -99,7 +114,11 @@ test('DynamoDB Local restarted while a tick applies a page: the page is finished
     clock.advance(12_000);
     reports.push(await tick(config, store, upstream, clock));
   }
-  expect(reports.slice(0, 3).map((r) => [r.outcome, r.fetched])).toEqual([['reapplied', 1000], ['applied', 1000], ['applied', 502]]);
+  expect(reports.slice(0, 3).map((r) => [r.outcome, r.fetched])).toEqual([
+    ['reapplied', 1000],
+    ['applied', 1000],
+    ['applied', 502],
+  ]);
   // The page that was being applied was finished from the cursor: three calls for three pages
   // (each full page is split at its last second, which the next call reads again: 2 repeats).
   expect(upstream.calls.slice(0, 3).map((call) => call.page)).toEqual([1, 1, 1]);

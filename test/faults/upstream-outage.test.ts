@@ -17,8 +17,20 @@ const now = Date.parse('2024-06-01T12:00:00Z');
 const types = ['earned', 'spent', 'payout', 'paidOut'] as const;
 /** A backlog of 2,500 (pages of 1000, 1000, 500) and then live traffic, one every 2 s, during and after the outage. */
 const history: MockTransaction[] = [
-  ...Array.from({ length: 2_500 }, (_, i) => ({ id: `old-${i}`, userId: `user-${i % 200}`, createdAt: new Date(now - 3_600_000 + i * 1000).toISOString(), type: types[i % 4], amount: `${i % 53}.${i % 9}` })),
-  ...Array.from({ length: 240 }, (_, i) => ({ id: `new-${i}`, userId: `user-${i % 50}`, createdAt: new Date(now + i * 2000).toISOString(), type: types[i % 4], amount: '0.1' })),
+  ...Array.from({ length: 2_500 }, (_, i) => ({
+    id: `old-${i}`,
+    userId: `user-${i % 200}`,
+    createdAt: new Date(now - 3_600_000 + i * 1000).toISOString(),
+    type: types[i % 4],
+    amount: `${i % 53}.${i % 9}`,
+  })),
+  ...Array.from({ length: 240 }, (_, i) => ({
+    id: `new-${i}`,
+    userId: `user-${i % 50}`,
+    createdAt: new Date(now + i * 2000).toISOString(),
+    type: types[i % 4],
+    amount: '0.1',
+  })),
 ];
 
 let server: RunningServer | undefined;
@@ -37,7 +49,13 @@ test('the Transaction API down for several ticks: failed calls are counted, the 
   const tick = (): Promise<TickReport> => runTick(tickDependencies(config, { store, clock, holder: 'outage-test' }));
   const position = async () => {
     const cursor = await storedCursor(store);
-    return { sequence: cursor.sequence, watermark: cursor.watermark, verifiedWatermark: cursor.verifiedWatermark, position: cursor.position, pendingChunks: cursor.pendingChunks };
+    return {
+      sequence: cursor.sequence,
+      watermark: cursor.watermark,
+      verifiedWatermark: cursor.verifiedWatermark,
+      position: cursor.position,
+      pendingChunks: cursor.pendingChunks,
+    };
   };
 
   expect(await tick()).toMatchObject({ outcome: 'applied', fetched: 1000 });
@@ -65,7 +83,12 @@ test('the Transaction API down for several ticks: failed calls are counted, the 
     after.push(await tick());
   }
   // The call resumes right after the head watermark the outage left in place.
-  expect(after[0]).toMatchObject({ outcome: 'applied', pass: 'head', fetched: 1000, window: { start: new Date(Date.parse(beforeOutage.watermark) + 1000).toISOString(), page: 1 } });
+  expect(after[0]).toMatchObject({
+    outcome: 'applied',
+    pass: 'head',
+    fetched: 1000,
+    window: { start: new Date(Date.parse(beforeOutage.watermark) + 1000).toISOString(), page: 1 },
+  });
 
   const watermark = Date.parse((await storedCursor(store)).watermark);
   const visible: Transaction[] = history.filter((transaction) => Date.parse(transaction.createdAt) <= watermark + 999);

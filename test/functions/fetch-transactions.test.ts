@@ -43,7 +43,10 @@ beforeEach(() => {
   secrets.on(secretsManager.GetSecretValueCommand).resolves({ SecretString: 'secret-key' });
   printed = [];
   const capture = (chunk: unknown) => {
-    for (const line of String(chunk).split('\n').filter((text) => text.startsWith('{'))) printed.push(JSON.parse(line) as Record<string, unknown>);
+    for (const line of String(chunk)
+      .split('\n')
+      .filter((text) => text.startsWith('{')))
+      printed.push(JSON.parse(line) as Record<string, unknown>);
     return true;
   };
   jest.spyOn(process.stdout, 'write').mockImplementation(capture);
@@ -73,7 +76,10 @@ test('a tick claims a slot, calls the upstream with the key from Secrets Manager
 
   expect(report).toMatchObject({ outcome: 'applied', fetched: 2, applied: 1, quarantined: 1, duplicates: 0 });
   expect((fetchSpy.mock.calls[0]![1]!.headers as Record<string, string>)['x-api-key']).toBe('secret-key');
-  expect(dynamo).toHaveReceivedCommandWith(sdk.PutCommand, { ConditionExpression: 'attribute_not_exists(pk)', Item: expect.objectContaining({ sk: 'CALL_SLOT#0' }) });
+  expect(dynamo).toHaveReceivedCommandWith(sdk.PutCommand, {
+    ConditionExpression: 'attribute_not_exists(pk)',
+    Item: expect.objectContaining({ sk: 'CALL_SLOT#0' }),
+  });
   // The page is stored (chunk + cursor condition in one transaction) before it is applied (a second transaction).
   const transactions = dynamo.commandCalls(sdk.TransactWriteCommand).map((call) => call.args[0].input.TransactItems ?? []);
   expect(transactions).toHaveLength(2);
@@ -82,7 +88,10 @@ test('a tick claims a slot, calls the upstream with the key from Secrets Manager
     { Update: expect.objectContaining({ ConditionExpression: '#sequence = :sequence AND attribute_not_exists(#pendingChunks)' }) },
   ]);
   expect(dynamo).toHaveReceivedCommandWith(sdk.PutCommand, { Item: expect.objectContaining({ pk: 'QUARANTINE', reason: expect.stringContaining('type') }) });
-  expect(dynamo).toHaveReceivedCommandWith(sdk.UpdateCommand, { ConditionExpression: '#sequence = :sequence', ExpressionAttributeValues: expect.objectContaining({ ':sequence': 4, ':next': 5 }) });
+  expect(dynamo).toHaveReceivedCommandWith(sdk.UpdateCommand, {
+    ConditionExpression: '#sequence = :sequence',
+    ExpressionAttributeValues: expect.objectContaining({ ':sequence': 4, ':next': 5 }),
+  });
 });
 
 test('a failing upstream records the failure and moves no cursor', async () => {
@@ -114,7 +123,20 @@ test('the key is read once within its max age, and again once the max age has pa
   dynamo.on(sdk.QueryCommand).resolves({ Items: [] });
   jest.spyOn(globalThis, 'fetch').mockImplementation(async () => new Response('', { status: 502 }));
   // Only the clock is fake: Powertools Parameters dates its cache entries with Date.
-  jest.useFakeTimers({ doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+  jest.useFakeTimers({
+    doNotFake: [
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'clearInterval',
+      'setImmediate',
+      'clearImmediate',
+      'nextTick',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
+  });
   const handler = await loadHandler();
   await handler({});
   jest.setSystemTime(Date.now() + 299_000);
@@ -147,7 +169,7 @@ test.each([401, 403])('after the upstream answers %i (a rotated key) the next ti
   expect(secrets.calls()).toHaveLength(1);
 });
 
-test('every log line of a tick carries its Lambda request id (and only that tick\'s), and its metrics are flushed as EMF', async () => {
+test("every log line of a tick carries its Lambda request id (and only that tick's), and its metrics are flushed as EMF", async () => {
   dynamo.on(sdk.GetCommand).resolves({ Item: cursor });
   dynamo.on(sdk.QueryCommand).resolves({ Items: [] });
   jest.spyOn(globalThis, 'fetch').mockImplementation(async () => new Response('', { status: 502 }));
@@ -166,7 +188,7 @@ test('every log line of a tick carries its Lambda request id (and only that tick
   expect(emf[0]).toMatchObject({ UpstreamCallFailed: 1, Fetched: 0, _aws: { CloudWatchMetrics: [{ Namespace: 'TransactionAggregation' }] } });
 });
 
-test('a failing tick goes through the one error path: logged once with the invocation\'s keys, metrics flushed, the same error thrown to the state machine', async () => {
+test("a failing tick goes through the one error path: logged once with the invocation's keys, metrics flushed, the same error thrown to the state machine", async () => {
   const failure = new Error('DynamoDB is unreachable');
   dynamo.on(sdk.GetCommand).rejects(failure);
   const handler = await loadHandler();
@@ -180,7 +202,13 @@ test('a failing tick goes through the one error path: logged once with the invoc
   expect(logged).toHaveBeenCalledTimes(1);
   expect(flushed).toHaveBeenCalledTimes(1);
   const failures = printed.filter((line) => line.level === 'ERROR');
-  expect(failures).toEqual([expect.objectContaining({ message: 'invocation failed', function_request_id: context.awsRequestId, error: expect.objectContaining({ message: 'DynamoDB is unreachable' }) })]);
+  expect(failures).toEqual([
+    expect.objectContaining({
+      message: 'invocation failed',
+      function_request_id: context.awsRequestId,
+      error: expect.objectContaining({ message: 'DynamoDB is unreachable' }),
+    }),
+  ]);
 });
 
 test('a misconfigured environment takes the same error path', async () => {

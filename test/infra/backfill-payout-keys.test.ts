@@ -59,16 +59,26 @@ test('backfill re-encodes keys written with 8 fraction digits, and a cursor issu
       const [integer, fraction = ''] = payout.split('.');
       return `${integer!.padStart(24, '0')}.${fraction.padEnd(8, '0')}#${userId}`;
     };
-    const old = [['a', '30'], ['b', '12.5'], ['c', '1000.25']] as const;
+    const old = [
+      ['a', '30'],
+      ['b', '12.5'],
+      ['c', '1000.25'],
+    ] as const;
     await table.client.send(
       new BatchWriteItemCommand({
         RequestItems: {
           [table.tableName]: old.map(([userId, payout]) => ({
             PutRequest: {
               Item: {
-                pk: { S: keys.aggregate(userId).pk }, sk: { S: 'AGGREGATE' }, userId: { S: userId },
-                earned: { N: '0' }, spent: { N: '0' }, payout: { N: payout }, paidOut: { N: '0' },
-                payoutIndexPk: { S: PAYOUT_INDEX_PARTITION }, payoutSortKey: { S: legacyKey(payout, userId) },
+                pk: { S: keys.aggregate(userId).pk },
+                sk: { S: 'AGGREGATE' },
+                userId: { S: userId },
+                earned: { N: '0' },
+                spent: { N: '0' },
+                payout: { N: payout },
+                paidOut: { N: '0' },
+                payoutIndexPk: { S: PAYOUT_INDEX_PARTITION },
+                payoutSortKey: { S: legacyKey(payout, userId) },
               },
             },
           })),

@@ -74,7 +74,15 @@ describe('with a Transaction API configured', () => {
 
 describe('deployment configuration', () => {
   const context = (values: Record<string, unknown>) => (key: string) => values[key];
-  const cdkJsonDefaults = { transactionsApiUrl: '', transactionsApiKeySecretName: '', lateHorizonSeconds: 60, headLagTargetSeconds: 30, reconcileHours: 24, settleLagSeconds: 5, upstream: 'mock' };
+  const cdkJsonDefaults = {
+    transactionsApiUrl: '',
+    transactionsApiKeySecretName: '',
+    lateHorizonSeconds: 60,
+    headLagTargetSeconds: 30,
+    reconcileHours: 24,
+    settleLagSeconds: 5,
+    upstream: 'mock',
+  };
 
   test("cdk.json's empty strings mean no Transaction API and no API key; with -c upstream=mock the mock's start point", () => {
     expect(serviceConfigFrom(context(cdkJsonDefaults), {})).toEqual({
@@ -92,24 +100,41 @@ describe('deployment configuration', () => {
     });
   });
 
-  test('logRetentionDays: one of CloudWatch Logs\' periods, at least 365 with stage=prod; encryptionKeyArn: a KMS key ARN', () => {
-    const prod = { ...cdkJsonDefaults, upstream: '', stage: 'prod', account: '123456789012', region: 'eu-west-1', transactionsApiUrl: 'https://partner.example', ingestFrom: '2026-01-01' };
+  test("logRetentionDays: one of CloudWatch Logs' periods, at least 365 with stage=prod; encryptionKeyArn: a KMS key ARN", () => {
+    const prod = {
+      ...cdkJsonDefaults,
+      upstream: '',
+      stage: 'prod',
+      account: '123456789012',
+      region: 'eu-west-1',
+      transactionsApiUrl: 'https://partner.example',
+      ingestFrom: '2026-01-01',
+    };
     expect(serviceConfigFrom(context(prod), {}).logRetentionDays).toBe(365);
     expect(serviceConfigFrom(context({ ...prod, logRetentionDays: '731' }), {}).logRetentionDays).toBe(731);
-    expect(() => serviceConfigFrom(context({ ...prod, logRetentionDays: '180' }), {})).toThrow(/logRetentionDays \(context only\): stage=prod keeps logs at least 365 days/);
+    expect(() => serviceConfigFrom(context({ ...prod, logRetentionDays: '180' }), {})).toThrow(
+      /logRetentionDays \(context only\): stage=prod keeps logs at least 365 days/,
+    );
     expect(serviceConfigFrom(context({ ...cdkJsonDefaults, logRetentionDays: '7' }), {}).logRetentionDays).toBe(7);
-    expect(() => serviceConfigFrom(context({ ...cdkJsonDefaults, logRetentionDays: '42' }), {})).toThrow(/logRetentionDays \(context only\): one of CloudWatch Logs' retention periods: 1, 3, 5, 7/);
+    expect(() => serviceConfigFrom(context({ ...cdkJsonDefaults, logRetentionDays: '42' }), {})).toThrow(
+      /logRetentionDays \(context only\): one of CloudWatch Logs' retention periods: 1, 3, 5, 7/,
+    );
     expect(serviceConfigFrom(context({ ...cdkJsonDefaults, encryptionKeyArn: givenKeyArn }), {}).encryptionKeyArn).toBe(givenKeyArn);
-    expect(() => serviceConfigFrom(context({ ...cdkJsonDefaults, encryptionKeyArn: 'alias/aws/dynamodb' }), {})).toThrow(/encryptionKeyArn \(context only\): a KMS key ARN/);
+    expect(() => serviceConfigFrom(context({ ...cdkJsonDefaults, encryptionKeyArn: 'alias/aws/dynamodb' }), {})).toThrow(
+      /encryptionKeyArn \(context only\): a KMS key ARN/,
+    );
   });
 
   test('an environment variable overrides its context key; an empty one does not', () => {
-    const config = serviceConfigFrom(context({ ...cdkJsonDefaults, upstream: '', ingestFrom: '2026-01-01', transactionsApiUrl: 'https://from-context.example' }), {
-      TRANSACTIONS_API_URL: 'https://from-env.example/v1',
-      LATE_HORIZON_SECONDS: '120',
-      SETTLE_LAG_SECONDS: '',
-      ALARM_EMAIL: 'oncall@example.com',
-    });
+    const config = serviceConfigFrom(
+      context({ ...cdkJsonDefaults, upstream: '', ingestFrom: '2026-01-01', transactionsApiUrl: 'https://from-context.example' }),
+      {
+        TRANSACTIONS_API_URL: 'https://from-env.example/v1',
+        LATE_HORIZON_SECONDS: '120',
+        SETTLE_LAG_SECONDS: '',
+        ALARM_EMAIL: 'oncall@example.com',
+      },
+    );
     expect(config).toMatchObject({
       transactionsApiUrl: 'https://from-env.example/v1',
       lateHorizonSeconds: 120,
@@ -161,7 +186,9 @@ test('a second stack (-c stackName=...) publishes and alarms on its own metrics 
   expect(rebuild.stack.stackName).toBe('TransactionAggregationRebuild');
   const functions = Object.values(rebuild.template.findResources('AWS::Lambda::Function'));
   expect(functions.map((fn) => fn.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE)).toEqual(functions.map(() => 'TransactionAggregationRebuild'));
-  const custom = Object.values(rebuild.template.findResources('AWS::CloudWatch::Alarm')).filter((alarm) => alarm.Properties.Namespace && !String(alarm.Properties.Namespace).startsWith('AWS/'));
+  const custom = Object.values(rebuild.template.findResources('AWS::CloudWatch::Alarm')).filter(
+    (alarm) => alarm.Properties.Namespace && !String(alarm.Properties.Namespace).startsWith('AWS/'),
+  );
   expect(custom.length).toBeGreaterThanOrEqual(2);
   expect(custom.every((alarm) => alarm.Properties.Namespace === 'TransactionAggregationRebuild')).toBe(true);
 });

@@ -34,7 +34,9 @@ describe('vended log groups (item 2)', () => {
 
   test('both HTTP APIs write access logs to /aws/vendedlogs/apigateway/<stack>-<api>-<stack id suffix>', () => {
     const stages = Object.values(resourcesOf('AWS::ApiGatewayV2::Stage'));
-    const byApi = Object.fromEntries(stages.map((stage) => [stage.Properties.ApiId.Ref, logGroupNameOf(stage.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0])]));
+    const byApi = Object.fromEntries(
+      stages.map((stage) => [stage.Properties.ApiId.Ref, logGroupNameOf(stage.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0])]),
+    );
     expect(byApi).toEqual({
       [logicalId(stack.readApi.api)]: vendedName('apigateway', 'ReadApi'),
       [logicalId(stack.ingestion.mockUpstream!.node.findChild('Api'))]: vendedName('apigateway', 'MockUpstream'),
@@ -62,7 +64,8 @@ describe('the demo upstream (item 3)', () => {
 });
 
 describe('public routes (item 4)', () => {
-  const readStage = () => Object.entries(resourcesOf('AWS::ApiGatewayV2::Stage')).find(([, stage]) => stage.Properties.ApiId.Ref === logicalId(stack.readApi.api))!;
+  const readStage = () =>
+    Object.entries(resourcesOf('AWS::ApiGatewayV2::Stage')).find(([, stage]) => stage.Properties.ApiId.Ref === logicalId(stack.readApi.api))!;
 
   test('every public route of infra/definitions/routes.ts has its own throttling, below the stage default', () => {
     const publicRoutes = apiRoutes.filter((route) => !route.authenticated);
@@ -71,7 +74,10 @@ describe('public routes (item 4)', () => {
     const settings = stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
     expect(Object.keys(settings).sort()).toEqual(publicRoutes.map((route) => `${route.method} ${route.path}`).sort());
     for (const route of publicRoutes) {
-      expect(settings[`${route.method} ${route.path}`]).toEqual({ ThrottlingRateLimit: route.throttle!.rateLimit, ThrottlingBurstLimit: route.throttle!.burstLimit });
+      expect(settings[`${route.method} ${route.path}`]).toEqual({
+        ThrottlingRateLimit: route.throttle!.rateLimit,
+        ThrottlingBurstLimit: route.throttle!.burstLimit,
+      });
       expect(route.throttle!.rateLimit).toBeLessThan(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit);
       expect(route.throttle!.burstLimit).toBeLessThan(stage.Properties.DefaultRouteSettings.ThrottlingBurstLimit);
     }
@@ -97,7 +103,12 @@ describe('alarms (item 6)', () => {
   const topic = { Ref: logicalId(stack.monitoring.alarmTopic.topic) };
 
   test('the head lag alarm is M of N (3 of 5 minutes above 120 s), not 1 of 1', () => {
-    expect(alarmOn('TransactionAggregation', 'IngestionLagSeconds')).toMatchObject({ Threshold: 120, EvaluationPeriods: 5, DatapointsToAlarm: 3, TreatMissingData: 'breaching' });
+    expect(alarmOn('TransactionAggregation', 'IngestionLagSeconds')).toMatchObject({
+      Threshold: 120,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'breaching',
+    });
   });
 
   test('the verified (tail) lag alarms above 900 s, 3 of 5, and leaves silence to the head alarm', () => {
@@ -115,7 +126,11 @@ describe('alarms (item 6)', () => {
 
   test('DynamoDB read and write throttles on the table alarm', () => {
     for (const metricName of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
-      expect(alarmOn('AWS/DynamoDB', metricName)).toMatchObject({ Dimensions: [{ Name: 'TableName', Value: { Ref: logicalId(stack.aggregates.table) } }], Threshold: 1, Statistic: 'Sum' });
+      expect(alarmOn('AWS/DynamoDB', metricName)).toMatchObject({
+        Dimensions: [{ Name: 'TableName', Value: { Ref: logicalId(stack.aggregates.table) } }],
+        Threshold: 1,
+        Statistic: 'Sum',
+      });
     }
   });
 
@@ -127,13 +142,21 @@ describe('alarms (item 6)', () => {
   });
 
   test('failed SNS deliveries of the alarm topic alarm', () => {
-    expect(alarmOn('AWS/SNS', 'NumberOfNotificationsFailed')).toMatchObject({ Dimensions: [{ Name: 'TopicName', Value: { 'Fn::GetAtt': [topic.Ref, 'TopicName'] } }], Threshold: 1 });
+    expect(alarmOn('AWS/SNS', 'NumberOfNotificationsFailed')).toMatchObject({
+      Dimensions: [{ Name: 'TopicName', Value: { 'Fn::GetAtt': [topic.Ref, 'TopicName'] } }],
+      Threshold: 1,
+    });
   });
 
   test('the schedule rule target has an encrypted, TLS-only dead-letter queue; failed invocations and dead letters alarm', () => {
     const queueId = logicalId(stack.ingestion.scheduleDeadLetters);
     template.hasResourceProperties('AWS::Events::Rule', {
-      Targets: [Match.objectLike({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } }, RetryPolicy: { MaximumEventAgeInSeconds: 60, MaximumRetryAttempts: 2 } })],
+      Targets: [
+        Match.objectLike({
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+          RetryPolicy: { MaximumEventAgeInSeconds: 60, MaximumRetryAttempts: 2 },
+        }),
+      ],
     });
     expect(propertiesOf('AWS::SQS::Queue', queueId)).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86_400 });
     const queuePolicy = Object.values(resourcesOf('AWS::SQS::QueuePolicy')).find((policy) => policy.Properties.Queues[0].Ref === queueId)!;
@@ -143,8 +166,14 @@ describe('alarms (item 6)', () => {
         expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage' }),
       ]),
     );
-    expect(alarmOn('AWS/Events', 'FailedInvocations')).toMatchObject({ Dimensions: [{ Name: 'RuleName', Value: { Ref: logicalId(stack.ingestion.schedule) } }], Threshold: 1 });
-    expect(alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toMatchObject({ Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }], Threshold: 1 });
+    expect(alarmOn('AWS/Events', 'FailedInvocations')).toMatchObject({
+      Dimensions: [{ Name: 'RuleName', Value: { Ref: logicalId(stack.ingestion.schedule) } }],
+      Threshold: 1,
+    });
+    expect(alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toMatchObject({
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      Threshold: 1,
+    });
   });
 
   test('every new alarm notifies the alarm topic too', () => {
@@ -177,10 +206,12 @@ describe('stack hygiene (item 7)', () => {
       { Key: 'stage', Value: 'dev' },
     ];
     for (const type of ['AWS::DynamoDB::Table', 'AWS::Lambda::Function', 'AWS::StepFunctions::StateMachine', 'AWS::SQS::Queue', 'AWS::SNS::Topic']) {
-      for (const resource of Object.values(resourcesOf(type))) expect(resource.Properties.Tags).toEqual(expect.arrayContaining(expectedTags.map((tag) => expect.objectContaining(tag))));
+      for (const resource of Object.values(resourcesOf(type)))
+        expect(resource.Properties.Tags).toEqual(expect.arrayContaining(expectedTags.map((tag) => expect.objectContaining(tag))));
     }
     // HTTP APIs take tags as a map.
-    for (const api of Object.values(resourcesOf('AWS::ApiGatewayV2::Api'))) expect(api.Properties.Tags).toMatchObject({ service: 'transaction-aggregation', stage: 'dev' });
+    for (const api of Object.values(resourcesOf('AWS::ApiGatewayV2::Api')))
+      expect(api.Properties.Tags).toMatchObject({ service: 'transaction-aggregation', stage: 'dev' });
   });
 
   test('X-Ray on the read functions is off by default (no trace config, no X-Ray permissions); the fetch function keeps it', () => {
@@ -213,7 +244,11 @@ describe('stack hygiene (item 7)', () => {
 
   test('list-payouts: Query on the two payout indexes only (not the table, no BatchGetItem), and the watermark alone', () => {
     expect(dynamoStatementsOf(readFunctionId('list-payouts'))).toEqual([
-      { Effect: 'Allow', Action: 'dynamodb:Query', Resource: [{ 'Fn::Join': ['', [tableArn, '/index/payoutAmountIndex']] }, { 'Fn::Join': ['', [tableArn, '/index/payoutIndex']] }] },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: [{ 'Fn::Join': ['', [tableArn, '/index/payoutAmountIndex']] }, { 'Fn::Join': ['', [tableArn, '/index/payoutIndex']] }],
+      },
       watermarkRead,
     ]);
   });
@@ -242,7 +277,9 @@ describe('stack hygiene (item 7)', () => {
     await store.getAggregate('074092');
     const [status, aggregate] = sent;
     expect(status!.Key).toEqual(keys.cursor());
-    const projected = String(status!.ProjectionExpression).split(',').map((name) => status!.ExpressionAttributeNames[name.trim()] ?? name.trim());
+    const projected = String(status!.ProjectionExpression)
+      .split(',')
+      .map((name) => status!.ExpressionAttributeNames[name.trim()] ?? name.trim());
     expect(projected.sort()).toEqual([...statusAttributes].sort());
     expect(aggregate!.Key.pk).toMatch(/^USER#/);
   });

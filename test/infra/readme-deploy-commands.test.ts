@@ -27,13 +27,19 @@ function commandLines(markdown: string): string[] {
   const fromBlocks = blocks.flatMap((block) => block.replace(/\\\n\s*/g, ' ').split('\n'));
   const outside = markdown.replace(/^[ \t]*```[a-z]*\n[\s\S]*?^[ \t]*```/gm, '');
   const inline = [...outside.matchAll(/`([^`\n]*\b(?:npx|npm) [^`\n]*)`/g)].map((match) => match[1]!.replace(/\\\|/g, '|'));
-  return [...fromBlocks, ...inline].map((line) => line.replace(/\s#.*$/, '').replace(/^\$ /, '').trim());
+  return [...fromBlocks, ...inline].map((line) =>
+    line
+      .replace(/\s#.*$/, '')
+      .replace(/^\$ /, '')
+      .trim(),
+  );
 }
 
 const cdkCommands = (markdown: string): string[] => commandLines(markdown).filter((line) => /^npx cdk (synth|deploy)\b/.test(line));
 
 /** Shell words: whitespace splits, single and double quotes group (enough for the README's commands). */
-const wordsOf = (command: string): string[] => [...command.matchAll(/(?:[^\s'"]+|'[^']*'|"[^"]*")+/g)].map((match) => match[0].replace(/'([^']*)'|"([^"]*)"/g, '$1$2'));
+const wordsOf = (command: string): string[] =>
+  [...command.matchAll(/(?:[^\s'"]+|'[^']*'|"[^"]*")+/g)].map((match) => match[0].replace(/'([^']*)'|"([^"]*)"/g, '$1$2'));
 
 /** The `-c key=value` options of a command (values are kept as strings, as the CLI passes them). */
 function contextOf(command: string): Record<string, string> {
@@ -73,7 +79,9 @@ test('the README shows the demo synth, both upstream choices and the production 
 });
 
 const toolCommands = [...new Set(guides.flatMap((file) => commandLines(markdownOf(file))).filter((line) => /^npx tsx \S+/.test(line)))];
-const npmRuns = [...new Set(guides.flatMap((file) => commandLines(markdownOf(file))).flatMap((line) => [...line.matchAll(/\bnpm run ([a-z:-]+)/g)].map((match) => match[1]!)))];
+const npmRuns = [
+  ...new Set(guides.flatMap((file) => commandLines(markdownOf(file))).flatMap((line) => [...line.matchAll(/\bnpm run ([a-z:-]+)/g)].map((match) => match[1]!))),
+];
 
 test('the guides name the operator commands', () => {
   expect(toolCommands.some((command) => command.startsWith('npx tsx infra/ops/unjam-ingestion.ts'))).toBe(true);
@@ -86,7 +94,10 @@ test.each(toolCommands)('%s: the script exists and takes the options shown', (co
   expect(existsSync(file)).toBe(true);
   const source = readFileSync(file, 'utf8');
   // Each --option is a key of the script's parseArgs options (`table: { type: ...`, `'marker-ttl-days': { type: ...`).
-  const options = rest.map((word) => word.replace(/^\[|\]$/g, '')).filter((word) => /^--[a-z]/.test(word)).map((word) => word.slice(2));
+  const options = rest
+    .map((word) => word.replace(/^\[|\]$/g, ''))
+    .filter((word) => /^--[a-z]/.test(word))
+    .map((word) => word.slice(2));
   for (const option of options) expect(source).toMatch(new RegExp(`[\\s{,]'?${option}'?: \\{ type: `));
 });
 
@@ -108,7 +119,7 @@ test.each(commands)('%s synthesizes with cdk-nag and the Control Tower controls 
 const withoutServiceVariables = (): NodeJS.ProcessEnv =>
   Object.fromEntries(Object.entries(process.env).filter(([name]) => !(Object.values(configSettings) as string[]).includes(name)));
 
-test("the first production deploy (infra/ops/README.md), synthesized by the CDK CLI: one line on stderr, what was checked, no feature-flag notice", () => {
+test('the first production deploy (infra/ops/README.md), synthesized by the CDK CLI: one line on stderr, what was checked, no feature-flag notice', () => {
   const firstDeploy = commandsByGuide.get('infra/ops/README.md')!.find((command) => command.includes('stage=prod') && command.includes('domainName='));
   expect(firstDeploy).toBeDefined();
   const [, , verb, ...options] = wordsOf(firstDeploy!);
@@ -127,7 +138,7 @@ test("the first production deploy (infra/ops/README.md), synthesized by the CDK 
   expect(cli.stderr).not.toMatch(/feature flag/i);
 });
 
-test("cdk.json sets every feature flag the installed aws-cdk-lib recommends, to the recommended value (why the CLI has no notice)", () => {
+test('cdk.json sets every feature flag the installed aws-cdk-lib recommends, to the recommended value (why the CLI has no notice)', () => {
   const recommended = JSON.parse(readFileSync(require.resolve('aws-cdk-lib/recommended-feature-flags.json'), 'utf8')) as Record<string, unknown>;
   expect(Object.keys(recommended).length).toBeGreaterThan(80);
   const context = cdkJsonContext();
@@ -135,17 +146,27 @@ test("cdk.json sets every feature flag the installed aws-cdk-lib recommends, to 
 });
 
 test('the synth really runs the Control Tower controls: a log group without a KMS key fails it', () => {
-  const { app, stack } = serviceApp({ context: { ...cdkJsonContext(), upstream: 'mock', 'aws:cdk:bundling-stacks': [] }, outdir: path.join(outdir, 'guard-probe') }, {});
+  const { app, stack } = serviceApp(
+    { context: { ...cdkJsonContext(), upstream: 'mock', 'aws:cdk:bundling-stacks': [] }, outdir: path.join(outdir, 'guard-probe') },
+    {},
+  );
   new LogGroup(stack, 'GuardProbe');
   expect(() => app.synth()).toThrow(/CT\.CLOUDWATCH\.PR\.3[\s\S]*TransactionAggregation\/GuardProbe[\s\S]*cloudwatch_log_group_encrypted_check/);
 });
 
 test('the synth really runs cdk-nag: an unacknowledged finding fails it', () => {
-  const { app, stack } = serviceApp({ context: { ...cdkJsonContext(), upstream: 'mock', 'aws:cdk:bundling-stacks': [] }, outdir: path.join(outdir, 'probe') }, {});
-  new Role(stack, 'NagProbe', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') }).addToPolicy(new PolicyStatement({ actions: ['dynamodb:*'], resources: ['*'] }));
+  const { app, stack } = serviceApp(
+    { context: { ...cdkJsonContext(), upstream: 'mock', 'aws:cdk:bundling-stacks': [] }, outdir: path.join(outdir, 'probe') },
+    {},
+  );
+  new Role(stack, 'NagProbe', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') }).addToPolicy(
+    new PolicyStatement({ actions: ['dynamodb:*'], resources: ['*'] }),
+  );
   expect(() => app.synth()).toThrow(/[Vv]alidation/);
 });
 
 test('a synth without an upstream choice, as the guides say, stops with the message', () => {
-  expect(() => serviceApp({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] }, outdir: path.join(outdir, 'none') }, {})).toThrow(/no upstream chosen/);
+  expect(() => serviceApp({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] }, outdir: path.join(outdir, 'none') }, {})).toThrow(
+    /no upstream chosen/,
+  );
 });

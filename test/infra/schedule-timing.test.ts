@@ -11,7 +11,10 @@ const { tickBudget } = ingestionSchedule;
 const fetchEnvironment = { TABLE_NAME: 'table', TRANSACTIONS_API_URL: 'https://partner.example' };
 /** What the deployed fetch function reads: the stack sets UPSTREAM_TIMEOUT_MS from the schedule. */
 const deployed = ingestionConfigFrom({ ...fetchEnvironment, UPSTREAM_TIMEOUT_MS: String(tickBudget.upstreamTimeoutSeconds * 1000) });
-const definition = tickLoopDefinition('arn:aws:lambda:eu-west-1:123456789012:function:fetch') as { TimeoutSeconds: number; States: Record<string, Record<string, any>> };
+const definition = tickLoopDefinition('arn:aws:lambda:eu-west-1:123456789012:function:fetch') as {
+  TimeoutSeconds: number;
+  States: Record<string, Record<string, any>>;
+};
 const states = Object.values(definition.States);
 
 describe('one tick fits the fetch function timeout', () => {

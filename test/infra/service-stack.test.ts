@@ -147,12 +147,29 @@ describe('Lambda functions', () => {
     // The recommended flag @aws-cdk/aws-iam:minimizePolicies sorts the actions.
     expect(statements).toContainEqual({ Effect: 'Allow', Action: [...ingestionTableActions].sort(), Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } });
     // What the tick's adapters send, read from their source: each command, and the item actions inside its transactions.
-    const sources = ['aggregate-writer', 'batch-get', 'call-slots', 'cursor-repository', 'pending-page-store', 'quarantine-store'].map((name) => readFileSync(join(__dirname, `../../lib/store/${name}.ts`), 'utf8')).join('\n');
+    const sources = ['aggregate-writer', 'batch-get', 'call-slots', 'cursor-repository', 'pending-page-store', 'quarantine-store']
+      .map((name) => readFileSync(join(__dirname, `../../lib/store/${name}.ts`), 'utf8'))
+      .join('\n');
     const commandAction: Record<string, string[]> = {
-      Get: ['GetItem'], BatchGet: ['BatchGetItem'], Query: ['Query'], Put: ['PutItem'], Update: ['UpdateItem'], Delete: ['DeleteItem'],
-      TransactWrite: [...new Set([...sources.matchAll(/\b(Put|Update|Delete|ConditionCheck): \{/g)].map(([, kind]) => (kind === 'ConditionCheck' ? 'ConditionCheckItem' : `${kind}Item`)))],
+      Get: ['GetItem'],
+      BatchGet: ['BatchGetItem'],
+      Query: ['Query'],
+      Put: ['PutItem'],
+      Update: ['UpdateItem'],
+      Delete: ['DeleteItem'],
+      TransactWrite: [
+        ...new Set(
+          [...sources.matchAll(/\b(Put|Update|Delete|ConditionCheck): \{/g)].map(([, kind]) =>
+            kind === 'ConditionCheck' ? 'ConditionCheckItem' : `${kind}Item`,
+          ),
+        ),
+      ],
     };
-    const used = new Set([...sources.matchAll(/new (\w+)Command\(/g)].flatMap(([, command]) => commandAction[command!] ?? [`unknown ${command}`]).map((action) => `dynamodb:${action}`));
+    const used = new Set(
+      [...sources.matchAll(/new (\w+)Command\(/g)]
+        .flatMap(([, command]) => commandAction[command!] ?? [`unknown ${command}`])
+        .map((action) => `dynamodb:${action}`),
+    );
     expect([...used].sort()).toEqual([...ingestionTableActions].sort());
     expect(actionsOf(statements)).not.toContain('dynamodb:Scan');
     expect(actionsOf(statements).filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
@@ -160,7 +177,11 @@ describe('Lambda functions', () => {
 
   test('read functions only read, each only what it reads (details in deploy-readiness.test.ts); api-docs gets no table access', () => {
     // The data routes also read the cursor's watermark (Data-As-Of): a GetItem.
-    const expected = { 'get-user-aggregate': ['dynamodb:GetItem', 'dynamodb:GetItem'], 'list-payouts': ['dynamodb:GetItem', 'dynamodb:Query'], 'get-status': ['dynamodb:GetItem'] };
+    const expected = {
+      'get-user-aggregate': ['dynamodb:GetItem', 'dynamodb:GetItem'],
+      'list-payouts': ['dynamodb:GetItem', 'dynamodb:Query'],
+      'get-status': ['dynamodb:GetItem'],
+    };
     for (const [handler, actions] of Object.entries(expected)) {
       const id = readFunctionIds.get(handler as 'get-status')!;
       const dynamoActions = actionsOf(statementsOfFunction(id)).filter((action) => action.startsWith('dynamodb:'));
@@ -191,7 +212,7 @@ describe('ingestion schedule', () => {
     expect(definition.split(`{"Fn::GetAtt":["${fetchFunctionId}","Arn"]}`)).toHaveLength(ingestionSchedule.ticksPerExecution + 1);
   });
 
-  test("an EventBridge rule starts it at rate(1 minute)", () => {
+  test('an EventBridge rule starts it at rate(1 minute)', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
@@ -260,7 +281,20 @@ describe('read API', () => {
   test('the ReadApiClients managed policy allows execute-api:Invoke on the GET data routes only, and is an output', () => {
     const policyId = logicalId(stack.readApi.clientPolicy);
     const routeArn = (path: string) => ({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', { Ref: readApiId }, `/$default/GET${path}`]],
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':execute-api:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':',
+          { Ref: readApiId },
+          `/$default/GET${path}`,
+        ],
+      ],
     });
     expect(propertiesOf('AWS::IAM::ManagedPolicy', policyId).PolicyDocument.Statement).toEqual([
       { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [routeArn('/aggregatedData/*'), routeArn('/aggregatedData/payouts')] },
@@ -288,14 +322,17 @@ describe('alarms and dashboard', () => {
   test('the metrics the alarms watch are the ones the fetch function publishes, in its namespace', () => {
     const published: string[] = [];
     const recorder = { addMetric: (name: string) => published.push(name) };
-    recordTickMetrics(recorder as unknown as Parameters<typeof recordTickMetrics>[0], {
-      outcome: 'applied',
-      fetched: 1,
-      applied: 1,
-      duplicates: 0,
-      quarantined: 0,
-      lagSeconds: 3,
-    } as Parameters<typeof recordTickMetrics>[1]);
+    recordTickMetrics(
+      recorder as unknown as Parameters<typeof recordTickMetrics>[0],
+      {
+        outcome: 'applied',
+        fetched: 1,
+        applied: 1,
+        duplicates: 0,
+        quarantined: 0,
+        lagSeconds: 3,
+      } as Parameters<typeof recordTickMetrics>[1],
+    );
     expect(published).toEqual(expect.arrayContaining(['IngestionLagSeconds', 'UpstreamCallFailed', 'Fetched', 'Applied', 'Duplicates', 'Quarantined']));
     // The namespace is the stack's name; the default stack's is the handlers' default namespace.
     expect(stack.stackName).toBe(METRICS_NAMESPACE);
@@ -318,7 +355,13 @@ describe('alarms and dashboard', () => {
 
   test('failing upstream calls: 5 or more in 5 minutes', () => {
     expect(alarmsOn('UpstreamCallFailed', { Name: 'service', Value: 'ingestion' })).toEqual([
-      expect.objectContaining({ Namespace: 'TransactionAggregation', Statistic: 'Sum', Period: 300, Threshold: 5, ComparisonOperator: 'GreaterThanOrEqualToThreshold' }),
+      expect.objectContaining({
+        Namespace: 'TransactionAggregation',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 5,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      }),
     ]);
   });
 
@@ -365,7 +408,7 @@ describe('alarms and dashboard', () => {
     expect(dashboards).toHaveLength(1);
     // The body is an Fn::Join of JSON text and references: put the logical IDs in place of the references.
     const [, parts] = dashboards[0]!.Properties.DashboardBody['Fn::Join'] as [string, unknown[]];
-    const text = parts.map((part) => (typeof part === 'string' ? part : (part as { Ref?: string }).Ref ?? JSON.stringify(part).replace(/"/g, ''))).join('');
+    const text = parts.map((part) => (typeof part === 'string' ? part : ((part as { Ref?: string }).Ref ?? JSON.stringify(part).replace(/"/g, '')))).join('');
     const widgets = (JSON.parse(text) as { widgets: Array<{ properties: { metrics?: string[][] } }> }).widgets;
     const graphed = widgets.flatMap((widget) => widget.properties.metrics ?? []).map(([namespace, name, , dimension]) => `${namespace} ${name} ${dimension}`);
     for (const name of ['IngestionLagSeconds', 'Fetched', 'Applied', 'Duplicates', 'Quarantined', 'UpstreamCallFailed']) {
@@ -381,7 +424,17 @@ describe('alarms and dashboard', () => {
 
 test('outputs: API URL, table name, state machine ARN, schedule rule, fetch function, dashboard name, alarm topic', () => {
   expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(
-    ['AlarmTopicArn', 'ApiUrl', 'DashboardName', 'FetchFunctionName', 'MockUpstreamUrl', 'ReadApiClientsPolicyArn', 'ScheduleRuleName', 'StateMachineArn', 'TableName'].sort(),
+    [
+      'AlarmTopicArn',
+      'ApiUrl',
+      'DashboardName',
+      'FetchFunctionName',
+      'MockUpstreamUrl',
+      'ReadApiClientsPolicyArn',
+      'ScheduleRuleName',
+      'StateMachineArn',
+      'TableName',
+    ].sort(),
   );
   template.hasOutput('ScheduleRuleName', { Value: { Ref: logicalId(stack.ingestion.schedule) } });
   template.hasOutput('FetchFunctionName', { Value: { Ref: fetchFunctionId } });

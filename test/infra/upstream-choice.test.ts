@@ -43,7 +43,7 @@ describe('deployed upstream', () => {
     });
   });
 
-  test("the mock has its documented start point, and cdk.json has no ingestFrom default at all", () => {
+  test('the mock has its documented start point, and cdk.json has no ingestFrom default at all', () => {
     expect(configOf({ upstream: 'mock' }).ingestFrom).toBe(MOCK_INGEST_FROM);
     expect(configOf({ upstream: 'mock', ingestFrom: '2026-12-01' }).ingestFrom).toBe('2026-12-01');
     expect(cdkJsonContext()).not.toHaveProperty('ingestFrom');
@@ -72,7 +72,11 @@ describe('stage and custom domain settings', () => {
     expect(() => configOf({ ...mock, stage: 'prod' })).toThrow(/stage \(context only\): stage=prod deploys to an explicit environment/);
     expect(() => configOf({ ...mock, stage: 'prod', account: '123456789012' })).toThrow(/-c region=/);
     const real = { transactionsApiUrl: 'https://partner.example', ingestFrom: '2026-11-01' };
-    expect(configOf({ ...real, stage: 'prod', account: '123456789012', region: 'eu-west-1' })).toMatchObject({ stage: 'prod', account: '123456789012', region: 'eu-west-1' });
+    expect(configOf({ ...real, stage: 'prod', account: '123456789012', region: 'eu-west-1' })).toMatchObject({
+      stage: 'prod',
+      account: '123456789012',
+      region: 'eu-west-1',
+    });
     expect(() => configOf({ ...mock, stage: 'production' })).toThrow(/stage/);
   });
 

@@ -24,11 +24,27 @@ const digits = (count: number) => fc.string({ unit: fc.constantFrom(...'01234567
 
 /** Any non-negative amount below 10^15 with 0-12 fraction digits, in the ways JSON can write it; the domain's edges often. */
 const amountArb: fc.Arbitrary<string> = fc.oneof(
-  { weight: 1, arbitrary: fc.constantFrom('0', '0.000000000001', '0.123456789012', `${'9'.repeat(amountDomain.integerDigits)}.${'9'.repeat(amountDomain.fractionDigits)}`, '0.1', '0.2', '1e2', '1.5E-3', '100.000000000000') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '0',
+      '0.000000000001',
+      '0.123456789012',
+      `${'9'.repeat(amountDomain.integerDigits)}.${'9'.repeat(amountDomain.fractionDigits)}`,
+      '0.1',
+      '0.2',
+      '1e2',
+      '1.5E-3',
+      '100.000000000000',
+    ),
+  },
   {
     weight: 4,
     arbitrary: fc
-      .tuple(fc.bigInt({ min: 0n, max: 10n ** BigInt(amountDomain.integerDigits) - 1n }), fc.integer({ min: 0, max: amountDomain.fractionDigits }).chain((n) => digits(n)))
+      .tuple(
+        fc.bigInt({ min: 0n, max: 10n ** BigInt(amountDomain.integerDigits) - 1n }),
+        fc.integer({ min: 0, max: amountDomain.fractionDigits }).chain((n) => digits(n)),
+      )
       .map(([integer, fraction]) => (fraction ? `${integer}.${fraction}` : `${integer}`)),
   },
 );
@@ -154,7 +170,11 @@ test('every record validation accepts is applied exactly and listed in every pay
               after = page.next;
               if (!after) break;
             }
-            expect({ sort, min, listed: listed.map((e) => ({ ...e, totalPayout: new Big(e.totalPayout).toFixed() })) }).toEqual({ sort, min, listed: referenceList(reference, sort, min) });
+            expect({ sort, min, listed: listed.map((e) => ({ ...e, totalPayout: new Big(e.totalPayout).toFixed() })) }).toEqual({
+              sort,
+              min,
+              listed: referenceList(reference, sort, min),
+            });
           }
         }
       } finally {

@@ -25,7 +25,9 @@ async function world(modes: FaultMode[]) {
   const faults = { modes, seed: 'test', badPageAtMs: t0 + 5_000 };
   refuseFaultRecordWrites(refusing.document, faults);
   const clock = new FakeClock(t0 + 60_000);
-  const ordinary = Array.from({ length: 20 }, (_, i) => upstreamRecord({ id: `t${i}`, userId: `u${i % 3}`, createdAtMs: t0 + i * 500, type: 'earned', amount: '1.5' }));
+  const ordinary = Array.from({ length: 20 }, (_, i) =>
+    upstreamRecord({ id: `t${i}`, userId: `u${i % 3}`, createdAtMs: t0 + i * 500, type: 'earned', amount: '1.5' }),
+  );
   const poison = applyFaultTransactions(faults).map((t) => upstreamRecord({ ...t, createdAtMs: Date.parse(t.createdAt) }));
   const upstream = new ScriptedUpstream([...ordinary, ...poison], clock.nowMs);
   const config = testConfig(table.tableName, { RECONCILE_HOURS: '0' });
@@ -47,7 +49,12 @@ test('a record the table refuses on its own is quarantined with the reason, and 
   const { Items = [] } = await w.plain.document.send(
     new QueryCommand({ TableName: w.table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'QUARANTINE' } }),
   );
-  expect(Items).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^refused by the store: ValidationException: /), raw: expect.stringContaining('refused-record-1') })]);
+  expect(Items).toEqual([
+    expect.objectContaining({
+      reason: expect.stringMatching(/^refused by the store: ValidationException: /),
+      raw: expect.stringContaining('refused-record-1'),
+    }),
+  ]);
   expect(await storedCursor(w.plain)).toMatchObject({ sequence: 1, lastOutcome: 'applied' });
   expect((await w.status())?.counters).toMatchObject({ applied: 20, quarantined: 1 });
   await w.table.drop();
@@ -100,35 +107,67 @@ test('a page that cannot be applied jams (recorded, backing off, on /status), an
   await w.table.drop();
 }, 120_000);
 
-test.each(['skip', 'split'])('%s works on a pending page that cannot be applied: the page and its chunks are dropped, and the pass moves as the action says', async (action) => {
-  const w = await world(['stuck-record']);
-  for (let i = 0; i < JAM_ATTEMPTS; i++) {
-    await tick(w.config, w.refusing, w.upstream, w.clock);
-    w.clock.advance(60_000);
-  }
-  const before = await storedCursor(w.plain);
-  expect(before.pendingChunks).toBeDefined();
-  expect(await w.operator(action)).toBe(0);
-  const after = await storedCursor(w.plain);
-  expect(after.pendingChunks).toBeUndefined();
-  expect(after.failureStreak).toBeUndefined();
-  expect(after.sequence).toBe(before.sequence + 1);
-  expect(await pendingChunkCount(w.plain)).toBe(0);
-  expect(after.operatorActions?.at(-1)).toMatchObject({ action, failure: 'apply-failed: InternalServerError' });
-  if (action === 'skip') expect(Date.parse(after.watermark)).toBeGreaterThan(Date.parse(before.watermark));
-  else expect(after.watermark).toBe(before.watermark);
-  await w.table.drop();
-}, 60_000);
+test.each(['skip', 'split'])(
+  '%s works on a pending page that cannot be applied: the page and its chunks are dropped, and the pass moves as the action says',
+  async (action) => {
+    const w = await world(['stuck-record']);
+    for (let i = 0; i < JAM_ATTEMPTS; i++) {
+      await tick(w.config, w.refusing, w.upstream, w.clock);
+      w.clock.advance(60_000);
+    }
+    const before = await storedCursor(w.plain);
+    expect(before.pendingChunks).toBeDefined();
+    expect(await w.operator(action)).toBe(0);
+    const after = await storedCursor(w.plain);
+    expect(after.pendingChunks).toBeUndefined();
+    expect(after.failureStreak).toBeUndefined();
+    expect(after.sequence).toBe(before.sequence + 1);
+    expect(await pendingChunkCount(w.plain)).toBe(0);
+    expect(after.operatorActions?.at(-1)).toMatchObject({ action, failure: 'apply-failed: InternalServerError' });
+    if (action === 'skip') expect(Date.parse(after.watermark)).toBeGreaterThan(Date.parse(before.watermark));
+    else expect(after.watermark).toBe(before.watermark);
+    await w.table.drop();
+  },
+  60_000,
+);
 
 test('a pending page whose chunks are gone is a pending-lost jam, not an exception; quarantine refuses, skip gets past it', async () => {
   const w = await world([]);
   // Store a page as a tick would, then lose its chunks (their TTL) before it is applied.
   const cursor = createCursorRepository(w.plain);
-  const state = await cursor.create({ head: t0 / 1000 - 1, verified: t0 / 1000 - 1, reconciled: t0 / 1000 - 1, open: {}, ledger: { from: t0 / 1000, counts: [] }, density: 0, probeItems: 1000 }, new Date(w.clock.nowMs()).toISOString());
+  const state = await cursor.create(
+    {
+      head: t0 / 1000 - 1,
+      verified: t0 / 1000 - 1,
+      reconciled: t0 / 1000 - 1,
+      open: {},
+      ledger: { from: t0 / 1000, counts: [] },
+      density: 0,
+      probeItems: 1000,
+    },
+    new Date(w.clock.nowMs()).toISOString(),
+  );
   const span = { start: t0 / 1000, end: t0 / 1000 + 9 };
-  const page = { pass: 'head' as const, span, page: 1, window: { start: new Date(t0).toISOString(), end: new Date(t0 + 9000).toISOString() }, fetchedAtMs: w.clock.nowMs(), seconds: [], meta: { itemCount: 0, itemsPerPage: 1000, totalPages: 0, currentPage: 1 }, fetched: 0, transactions: [], quarantined: [] };
+  const page = {
+    pass: 'head' as const,
+    span,
+    page: 1,
+    window: { start: new Date(t0).toISOString(), end: new Date(t0 + 9000).toISOString() },
+    fetchedAtMs: w.clock.nowMs(),
+    seconds: [],
+    meta: { itemCount: 0, itemsPerPage: 1000, totalPages: 0, currentPage: 1 },
+    fetched: 0,
+    transactions: [],
+    quarantined: [],
+  };
   expect(await cursor.savePending(state.sequence, page)).toBe(true);
-  const { Items = [] } = await w.plain.document.send(new QueryCommand({ TableName: w.table.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': 'INGESTION', ':p': 'PENDING#' } }));
+  const { Items = [] } = await w.plain.document.send(
+    new QueryCommand({
+      TableName: w.table.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': 'INGESTION', ':p': 'PENDING#' },
+    }),
+  );
   for (const item of Items) await w.plain.document.send(new DeleteCommand({ TableName: w.table.tableName, Key: { pk: item.pk, sk: item.sk } }));
 
   const reports = [];
@@ -155,13 +194,36 @@ test('a failing tick cannot restore the streak, backoff or recent calls that a c
   const w = await world([]);
   const cursor = createCursorRepository(w.plain);
   const nowIso = new Date(w.clock.nowMs()).toISOString();
-  const state = await cursor.create({ head: t0 / 1000, verified: t0 / 1000, reconciled: t0 / 1000, open: {}, ledger: { from: t0 / 1000 + 1, counts: [] }, density: 0, probeItems: 1000 }, nowIso);
-  const page = { pass: 'head' as const, span: { start: t0 / 1000 + 1, end: t0 / 1000 + 1 }, page: 1, window: { start: nowIso, end: nowIso }, fetchedAtMs: w.clock.nowMs(), seconds: [], meta: { itemCount: 0, itemsPerPage: 1000, totalPages: 0, currentPage: 1 }, fetched: 0, transactions: [], quarantined: [] };
+  const state = await cursor.create(
+    { head: t0 / 1000, verified: t0 / 1000, reconciled: t0 / 1000, open: {}, ledger: { from: t0 / 1000 + 1, counts: [] }, density: 0, probeItems: 1000 },
+    nowIso,
+  );
+  const page = {
+    pass: 'head' as const,
+    span: { start: t0 / 1000 + 1, end: t0 / 1000 + 1 },
+    page: 1,
+    window: { start: nowIso, end: nowIso },
+    fetchedAtMs: w.clock.nowMs(),
+    seconds: [],
+    meta: { itemCount: 0, itemsPerPage: 1000, totalPages: 0, currentPage: 1 },
+    fetched: 0,
+    transactions: [],
+    quarantined: [],
+  };
   expect(await cursor.savePending(state.sequence, page)).toBe(true);
   // Tick B checkpoints while tick A (which read the same sequence) is failing.
-  expect(await cursor.checkpoint(state.sequence, state.position, { counters: { calls: 1 }, outcome: 'applied', nowIso, recentCalls: [{ atMs: 1, pass: 'head', ok: true }] })).toBe(true);
+  expect(
+    await cursor.checkpoint(state.sequence, state.position, {
+      counters: { calls: 1 },
+      outcome: 'applied',
+      nowIso,
+      recentCalls: [{ atMs: 1, pass: 'head', ok: true }],
+    }),
+  ).toBe(true);
   const streak = { pass: 'head' as const, span: page.span, page: 1, call: 'head:x#1', attempts: 4, since: nowIso, kind: 'timeout' };
-  expect(await cursor.recordOutcome(state.sequence, 'upstream-error', nowIso, { failureStreak: streak, notBefore: w.clock.nowMs() + 60_000, recentCalls: [] })).toBe(false);
+  expect(
+    await cursor.recordOutcome(state.sequence, 'upstream-error', nowIso, { failureStreak: streak, notBefore: w.clock.nowMs() + 60_000, recentCalls: [] }),
+  ).toBe(false);
   const stored = await storedCursor(w.plain);
   expect(stored).toMatchObject({ sequence: state.sequence + 1, lastOutcome: 'applied', recentCalls: [{ atMs: 1, pass: 'head', ok: true }] });
   expect(stored.failureStreak).toBeUndefined();
@@ -185,7 +247,10 @@ test('when every new record of a page is refused alike, the page fails (the tabl
     { step: 'build' },
   );
   const clock = new FakeClock(t0 + 60_000);
-  const upstream = new ScriptedUpstream([0, 1, 2].map((i) => upstreamRecord({ id: `t${i}`, userId: `u${i}`, createdAtMs: t0 + i * 1000, type: 'earned', amount: '1' })), clock.nowMs);
+  const upstream = new ScriptedUpstream(
+    [0, 1, 2].map((i) => upstreamRecord({ id: `t${i}`, userId: `u${i}`, createdAtMs: t0 + i * 1000, type: 'earned', amount: '1' })),
+    clock.nowMs,
+  );
   const report = await tick(testConfig(table.tableName), refusing, upstream, clock);
   expect(report).toMatchObject({ outcome: 'apply-failed', quarantined: 0, consecutiveFailures: 1 });
   expect(report.error).toMatch(/every new transaction of the page was refused \(ValidationException/);

@@ -29,9 +29,10 @@ test('two tick runners started together, plus retries, never make more than 5 up
         );
         const upstream = new ScriptedUpstream(records, clock.nowMs, 5);
         const crashes = new CrashPlan(new Map(crashWrites), new Set());
-        const runner = (holder: string) => tick(config, crashes.store(store), upstream, clock, holder).catch((error) => {
-          if (!(error instanceof InjectedCrash)) throw error;
-        });
+        const runner = (holder: string) =>
+          tick(config, crashes.store(store), upstream, clock, holder).catch((error) => {
+            if (!(error instanceof InjectedCrash)) throw error;
+          });
         for (let round = 0; round < Math.ceil(180_000 / intervalMs); round++) {
           await Promise.all([runner('a'), runner('b')]);
           clock.advance(intervalMs);
@@ -58,7 +59,7 @@ test('two runners racing over the same pages still apply every transaction exact
     await Promise.all([tick(config, store, upstream, clock, 'a'), tick(config, store, upstream, clock, 'b')]);
     clock.advance(6_000);
   }
-  const valid = records.map((r) => validateRecord(r.record)).flatMap((v) => (v.ok ? [v.transaction] : [] as Transaction[]));
+  const valid = records.map((r) => validateRecord(r.record)).flatMap((v) => (v.ok ? [v.transaction] : ([] as Transaction[])));
   expect(normalised(await storedAggregates(store))).toEqual(normalised(referenceAggregates(valid)));
   await table.drop();
 });
@@ -80,20 +81,26 @@ function pausingAfterClaims(store: { document: ReturnType<typeof createDocumentC
 
 test('a pause between claiming a slot and sending (cold start, slow DNS) never lets six calls arrive within 60 s', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 70_000 }), { minLength: 8, maxLength: 20 }), fc.integer({ min: 1_000, max: 12_000 }), async (delaysMs, intervalMs) => {
-      const table = await createTestTable();
-      const base = { document: createDocumentClient(), tableName: table.tableName };
-      const clock = new FakeClock(t0);
-      const records = Array.from({ length: 200 }, (_, i) => upstreamRecord({ id: `t${i}`, userId: `u${i % 7}`, createdAtMs: t0 - 300_000 + i * 1000, type: 'earned', amount: '1' }));
-      const upstream = new ScriptedUpstream(records, clock.nowMs, 5);
-      const store = pausingAfterClaims(base, clock, [...delaysMs]);
-      for (let round = 0; round < 40; round++) {
-        await tick(testConfig(table.tableName), store, upstream, clock, `r${round}`);
-        clock.advance(intervalMs);
-      }
-      expect(upstream.maxCallsInAnyWindow(60_000)).toBeLessThanOrEqual(5);
-      await table.drop();
-    }),
+    fc.asyncProperty(
+      fc.array(fc.integer({ min: 0, max: 70_000 }), { minLength: 8, maxLength: 20 }),
+      fc.integer({ min: 1_000, max: 12_000 }),
+      async (delaysMs, intervalMs) => {
+        const table = await createTestTable();
+        const base = { document: createDocumentClient(), tableName: table.tableName };
+        const clock = new FakeClock(t0);
+        const records = Array.from({ length: 200 }, (_, i) =>
+          upstreamRecord({ id: `t${i}`, userId: `u${i % 7}`, createdAtMs: t0 - 300_000 + i * 1000, type: 'earned', amount: '1' }),
+        );
+        const upstream = new ScriptedUpstream(records, clock.nowMs, 5);
+        const store = pausingAfterClaims(base, clock, [...delaysMs]);
+        for (let round = 0; round < 40; round++) {
+          await tick(testConfig(table.tableName), store, upstream, clock, `r${round}`);
+          clock.advance(intervalMs);
+        }
+        expect(upstream.maxCallsInAnyWindow(60_000)).toBeLessThanOrEqual(5);
+        await table.drop();
+      },
+    ),
     { numRuns: 5 },
   );
 }, 180_000);
@@ -102,7 +109,9 @@ test('the case that broke the budget when claims were counted, not arrivals: a c
   const table = await createTestTable();
   const base = { document: createDocumentClient(), tableName: table.tableName };
   const clock = new FakeClock(t0);
-  const records = Array.from({ length: 200 }, (_, i) => upstreamRecord({ id: `t${i}`, userId: 'u1', createdAtMs: t0 - 300_000 + i * 1000, type: 'earned', amount: '1' }));
+  const records = Array.from({ length: 200 }, (_, i) =>
+    upstreamRecord({ id: `t${i}`, userId: 'u1', createdAtMs: t0 - 300_000 + i * 1000, type: 'earned', amount: '1' }),
+  );
   const upstream = new ScriptedUpstream(records, clock.nowMs, 5);
   const store = pausingAfterClaims(base, clock, [10_000, 0, 0, 0, 0, 0]);
   const reports = [];

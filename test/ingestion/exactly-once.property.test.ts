@@ -89,7 +89,8 @@ function upstreamRecords(history: History): { records: UpstreamRecord[]; valid: 
 }
 
 const reconciledWatermark = async ({ document, tableName }: StoreContext): Promise<string | undefined> =>
-  (await document.send(new GetCommand({ TableName: tableName, Key: keys.cursor(), ProjectionExpression: 'reconciledWatermark', ConsistentRead: true }))).Item?.reconciledWatermark as string | undefined;
+  (await document.send(new GetCommand({ TableName: tableName, Key: keys.cursor(), ProjectionExpression: 'reconciledWatermark', ConsistentRead: true }))).Item
+    ?.reconciledWatermark as string | undefined;
 
 /**
  * The payout-amount index is in step with the sums: every aggregate whose payout is above 0 carries
@@ -99,12 +100,24 @@ async function expectSortKeysMatchPayouts({ tableName }: StoreContext): Promise<
   const reader = DynamoDBDocumentClient.from(new DynamoDBClient({}), { unmarshallOptions: { wrapNumbers: true } });
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await reader.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'AGGREGATE' }, ConsistentRead: true }));
+    const page = await reader.send(
+      new ScanCommand({
+        TableName: tableName,
+        ExclusiveStartKey,
+        FilterExpression: 'sk = :sk',
+        ExpressionAttributeValues: { ':sk': 'AGGREGATE' },
+        ConsistentRead: true,
+      }),
+    );
     for (const item of page.Items ?? []) {
       const payout = new Big((item.payout as { value: string }).value);
       const userId = String(item.userId);
       if (payout.gt(0)) {
-        expect({ userId, key: item.payoutSortKey, partition: item.payoutIndexPk }).toEqual({ userId, key: payoutSortKey(payout, userId), partition: PAYOUT_INDEX_PARTITION });
+        expect({ userId, key: item.payoutSortKey, partition: item.payoutIndexPk }).toEqual({
+          userId,
+          key: payoutSortKey(payout, userId),
+          partition: PAYOUT_INDEX_PARTITION,
+        });
       } else {
         expect({ userId, key: item.payoutSortKey, partition: item.payoutIndexPk }).toEqual({ userId, key: undefined, partition: undefined });
       }
@@ -183,7 +196,13 @@ test('windows of more than 1000 transactions land exactly once through crashes',
           id: `bulk-${i}`,
           type: (['earned', 'spent', 'payout', 'paidOut'] as const)[i % 4],
           amount: value,
-          copies: i % bulk.repeatEvery === 0 ? [{ createdAtOffsetMs: i * 90, latenessMs: 0 }, { createdAtOffsetMs: i * 90 + 7_000, latenessMs: 0 }] : [{ createdAtOffsetMs: i * 90, latenessMs: 0 }],
+          copies:
+            i % bulk.repeatEvery === 0
+              ? [
+                  { createdAtOffsetMs: i * 90, latenessMs: 0 },
+                  { createdAtOffsetMs: i * 90 + 7_000, latenessMs: 0 },
+                ]
+              : [{ createdAtOffsetMs: i * 90, latenessMs: 0 }],
         })),
         malformed: [],
         pageSize: 1000,

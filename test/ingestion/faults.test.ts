@@ -76,7 +76,9 @@ test('malformed records are quarantined with their reason and counted; the rest 
   const report = await tick(w.config, w.store, w.upstream, w.clock);
   expect(report).toMatchObject({ outcome: 'applied', fetched: 7, applied: 2, quarantined: 5 });
   expect((await storedAggregates(w.store)).get('u1')?.earned).toBe('0.3');
-  const { Items = [] } = await w.store.document.send(new QueryCommand({ TableName: w.store.tableName, KeyConditionExpression: 'pk = :q', ExpressionAttributeValues: { ':q': 'QUARANTINE' } }));
+  const { Items = [] } = await w.store.document.send(
+    new QueryCommand({ TableName: w.store.tableName, KeyConditionExpression: 'pk = :q', ExpressionAttributeValues: { ':q': 'QUARANTINE' } }),
+  );
   const byId = new Map(Items.map((item) => [JSON.parse(item.raw).id ?? '(none)', item]));
   expect(Object.fromEntries([...byId].map(([id, item]) => [id, item.reason]))).toEqual({
     'no-user': expect.stringContaining('userId'),
@@ -103,7 +105,10 @@ test('a malformed record re-read by a later pass is kept and counted once; a ret
 });
 
 test('a page whose records are all malformed is quarantined and the cursor still moves past it', async () => {
-  const w = await world([{ record: { id: 'x' }, createdAtMs: t0, visibleAtMs: t0 }, { record: { amount: new DecimalText('1e400') }, createdAtMs: t0, visibleAtMs: t0 }]);
+  const w = await world([
+    { record: { id: 'x' }, createdAtMs: t0, visibleAtMs: t0 },
+    { record: { amount: new DecimalText('1e400') }, createdAtMs: t0, visibleAtMs: t0 },
+  ]);
   const report = await tick(w.config, w.store, w.upstream, w.clock);
   expect(report).toMatchObject({ outcome: 'applied', fetched: 2, applied: 0, quarantined: 2 });
   const cursor = await storedCursor(w.store);
@@ -114,18 +119,25 @@ test('a page whose records are all malformed is quarantined and the cursor still
 
 test('a stored page whose apply failed is recorded (apply-failed, a streak), kept, and applied again without calling the upstream again', async () => {
   const w = await world([earned('a', 'u1', 0, '1.2'), earned('b', 'u1', 1, '0.01')]);
-  const crashing = { ...w.store, document: new Proxy(w.store.document, {
-    get(target, property, receiver) {
-      if (property !== 'send') return Reflect.get(target, property, receiver);
-      return async (command: { constructor: { name: string }; input: { TransactItems?: { Update?: { Key?: { sk?: string } } }[] } }) => {
-        // Dies at the first write of the aggregates (the stored page's own transaction lands).
-        const writesAggregates = command.input.TransactItems?.some((action) => action.Update?.Key?.sk === 'AGGREGATE');
-        if (command.constructor.name === 'TransactWriteCommand' && writesAggregates) throw new Error('Lambda died');
-        return target.send(command as never);
-      };
-    },
-  }) };
-  expect(await tick(w.config, crashing, w.upstream, w.clock)).toMatchObject({ outcome: 'apply-failed', consecutiveFailures: 1, error: 'apply-failed: Error: Lambda died' });
+  const crashing = {
+    ...w.store,
+    document: new Proxy(w.store.document, {
+      get(target, property, receiver) {
+        if (property !== 'send') return Reflect.get(target, property, receiver);
+        return async (command: { constructor: { name: string }; input: { TransactItems?: { Update?: { Key?: { sk?: string } } }[] } }) => {
+          // Dies at the first write of the aggregates (the stored page's own transaction lands).
+          const writesAggregates = command.input.TransactItems?.some((action) => action.Update?.Key?.sk === 'AGGREGATE');
+          if (command.constructor.name === 'TransactWriteCommand' && writesAggregates) throw new Error('Lambda died');
+          return target.send(command as never);
+        };
+      },
+    }),
+  };
+  expect(await tick(w.config, crashing, w.upstream, w.clock)).toMatchObject({
+    outcome: 'apply-failed',
+    consecutiveFailures: 1,
+    error: 'apply-failed: Error: Lambda died',
+  });
   const failed = await storedCursor(w.store);
   expect(failed).toMatchObject({ lastOutcome: 'apply-failed', lastError: 'apply-failed: Error: Lambda died', sequence: 0 });
   expect(failed.pendingChunks).toBeDefined();
@@ -144,28 +156,38 @@ test('a page of 1000 records of 2 KB incompressible junk is stored (in chunks), 
   const junk = () => randomBytes(1500).toString('base64'); // ~2 KB that gzip cannot shrink
   const records: UpstreamRecord[] = Array.from({ length: 1000 }, (_, i) => {
     const createdAtMs = t0 + Math.floor(i / 100) * 1000;
-    if (i % 10 < 7) return { record: { id: junk(), userId: 'u1', createdAt: new Date(createdAtMs).toISOString(), type: 'earned', amount: junk() }, createdAtMs, visibleAtMs: createdAtMs };
+    if (i % 10 < 7)
+      return {
+        record: { id: junk(), userId: 'u1', createdAt: new Date(createdAtMs).toISOString(), type: 'earned', amount: junk() },
+        createdAtMs,
+        visibleAtMs: createdAtMs,
+      };
     return { record: { ...earned(`ok-${i}`, `u${i % 3}`, createdAtMs - t0, '0.5').record, memo: junk() }, createdAtMs, visibleAtMs: createdAtMs };
   });
   const w = await world(records);
   const pendingPuts: number[] = [];
-  const store = { ...w.store, document: new Proxy(w.store.document, {
-    get(target, property, receiver) {
-      if (property !== 'send') return Reflect.get(target, property, receiver);
-      return async (command: { constructor: { name: string }; input: { TransactItems?: { Put?: { Item?: { sk?: string } } }[] } }) => {
-        if (command.constructor.name === 'TransactWriteCommand') {
-          const chunks = (command.input.TransactItems ?? []).filter((action) => action.Put?.Item?.sk?.startsWith('PENDING#')).length;
-          if (chunks > 0) pendingPuts.push(chunks);
-        }
-        return target.send(command as never);
-      };
-    },
-  }) };
+  const store = {
+    ...w.store,
+    document: new Proxy(w.store.document, {
+      get(target, property, receiver) {
+        if (property !== 'send') return Reflect.get(target, property, receiver);
+        return async (command: { constructor: { name: string }; input: { TransactItems?: { Put?: { Item?: { sk?: string } } }[] } }) => {
+          if (command.constructor.name === 'TransactWriteCommand') {
+            const chunks = (command.input.TransactItems ?? []).filter((action) => action.Put?.Item?.sk?.startsWith('PENDING#')).length;
+            if (chunks > 0) pendingPuts.push(chunks);
+          }
+          return target.send(command as never);
+        };
+      },
+    }),
+  };
   const report = await tick(w.config, store, w.upstream, w.clock);
   expect(report).toMatchObject({ outcome: 'applied', fetched: 1000, applied: 300, quarantined: 700 });
   expect(pendingPuts).toEqual([expect.any(Number)]);
   expect(pendingPuts[0]).toBeGreaterThan(1); // more than one 300 KB chunk: the page is far over DynamoDB's 400 KB item limit
-  const { Items = [] } = await w.store.document.send(new QueryCommand({ TableName: w.store.tableName, KeyConditionExpression: 'pk = :q', ExpressionAttributeValues: { ':q': 'QUARANTINE' } }));
+  const { Items = [] } = await w.store.document.send(
+    new QueryCommand({ TableName: w.store.tableName, KeyConditionExpression: 'pk = :q', ExpressionAttributeValues: { ':q': 'QUARANTINE' } }),
+  );
   expect(Items).toHaveLength(700);
   expect(Math.max(...Items.map((item) => item.raw.length))).toBeLessThanOrEqual(512); // an excerpt, plus the hash of the whole
   expect((await storedAggregates(w.store)).get('u1')?.earned).toBe('50');
@@ -192,7 +214,9 @@ test('the same (userId, id) listed again with other content keeps the first and 
   const w = await world([earned('a', 'u1', 0, '1'), again('a', '5', 1000), earned('b', 'u1', 2000, '2')]);
   const first = await tick(w.config, w.store, w.upstream, w.clock);
   expect(first).toMatchObject({ outcome: 'applied', applied: 2, duplicates: 1 });
-  expect(first.conflicts).toEqual([{ userId: 'u1', id: 'a', kept: `earned|1|${new Date(t0).toISOString()}`, received: `earned|5|${new Date(t0 + 1000).toISOString()}` }]);
+  expect(first.conflicts).toEqual([
+    { userId: 'u1', id: 'a', kept: `earned|1|${new Date(t0).toISOString()}`, received: `earned|5|${new Date(t0 + 1000).toISOString()}` },
+  ]);
   // A later page lists b again with another amount: a duplicate of what was applied, and a conflict.
   const later = new ScriptedUpstream([earned('b', 'u1', 2000, '9')], w.clock.nowMs);
   w.clock.advance(100_000);
@@ -200,7 +224,9 @@ test('the same (userId, id) listed again with other content keeps the first and 
   expect(await rewindCursor(w.store, new Date(t0 - 1000).toISOString(), new Date(w.clock.nowMs()).toISOString())).toMatchObject({ rewound: true });
   const reread = await tick(config, w.store, later, w.clock);
   expect(reread).toMatchObject({ applied: 0, duplicates: 1 });
-  expect(reread.conflicts).toEqual([expect.objectContaining({ id: 'b', kept: expect.stringContaining('earned|2|'), received: expect.stringContaining('earned|9|') })]);
+  expect(reread.conflicts).toEqual([
+    expect.objectContaining({ id: 'b', kept: expect.stringContaining('earned|2|'), received: expect.stringContaining('earned|9|') }),
+  ]);
   expect((await storedAggregates(w.store)).get('u1')?.earned).toBe('3');
   expect((await storedCursor(w.store)).counters).toMatchObject({ conflicts: 2 });
   await w.table.drop();

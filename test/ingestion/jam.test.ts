@@ -31,10 +31,13 @@ async function jammedWorld(nowMs: number, reason: string) {
   const table = await createTestTable();
   const store = { document: createDocumentClient(), tableName: table.tableName };
   const clock = new FakeClock(nowMs);
-  const records = Array.from({ length: 100 }, (_, i) => upstreamRecord({ id: `t${i}`, userId: `u${i % 3}`, createdAtMs: t0 + i * 1000, type: 'earned', amount: '1' }));
+  const records = Array.from({ length: 100 }, (_, i) =>
+    upstreamRecord({ id: `t${i}`, userId: `u${i % 3}`, createdAtMs: t0 + i * 1000, type: 'earned', amount: '1' }),
+  );
   const upstream = new BadWindowUpstream(new ScriptedUpstream(records, clock.nowMs));
   const lines: string[] = [];
-  const operator = (action: 'split' | 'skip') => unjamIngestion(['--table', table.tableName, '--action', action, '--by', 'alice', '--reason', reason], clock.nowMs(), (line) => lines.push(line));
+  const operator = (action: 'split' | 'skip') =>
+    unjamIngestion(['--table', table.tableName, '--action', action, '--by', 'alice', '--reason', reason], clock.nowMs(), (line) => lines.push(line));
   return { table, store, clock, upstream, lines, operator };
 }
 
@@ -63,7 +66,9 @@ test('a window that fails the same way again and again jams with backoff, shows 
   expect(lines.at(-1)).toContain('failed 6 times: not-json');
   const after = (await status())!;
   expect(after.jam).toBeUndefined();
-  expect(after.operatorActions).toEqual([expect.objectContaining({ action: 'skip', by: 'alice', reason: 'bad page, ticket OPS-7', pass: 'head', attempts: 6, failure: 'not-json' })]);
+  expect(after.operatorActions).toEqual([
+    expect.objectContaining({ action: 'skip', by: 'alice', reason: 'bad page, ticket OPS-7', pass: 'head', attempts: 6, failure: 'not-json' }),
+  ]);
   expect(Date.parse(after.operatorActions[0]!.window.start)).toBe(t0);
   expect(Date.parse(after.watermark)).toBe(Date.parse(after.operatorActions[0]!.window.end)); // the head moved past the skipped window
 
@@ -88,7 +93,13 @@ test('splitting narrows a bad record down to its one second, which alone the hea
     if (jam.pass === 'tail') break;
   }
   // Every action is kept as its own audit item (the cursor shows the last ten).
-  const { Items = [] } = await store.document.send(new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)', ExpressionAttributeValues: { ':pk': 'INGESTION', ':audit': 'AUDIT#' } }));
+  const { Items = [] } = await store.document.send(
+    new QueryCommand({
+      TableName: table.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+      ExpressionAttributeValues: { ':pk': 'INGESTION', ':audit': 'AUDIT#' },
+    }),
+  );
   expect(Items).toHaveLength(actions);
   // The head narrowed down to the bad second and skipped only it; the tail skipped its span holding it.
   const skips = Items.filter((item) => item.action === 'skip');
@@ -113,10 +124,14 @@ test('the operator command refuses when nothing is jammed, and explains its argu
   const store = { document: createDocumentClient(), tableName: table.tableName };
   const clock = new FakeClock(t0 + 600_000);
   const lines: string[] = [];
-  expect(await unjamIngestion(['--table', table.tableName, '--action', 'skip', '--by', 'bob', '--reason', 'x'], clock.nowMs(), (line) => lines.push(line))).toBe(1);
+  expect(
+    await unjamIngestion(['--table', table.tableName, '--action', 'skip', '--by', 'bob', '--reason', 'x'], clock.nowMs(), (line) => lines.push(line)),
+  ).toBe(1);
   expect(lines.at(-1)).toMatch(/no ingestion cursor/);
   await tick(testConfig(table.tableName), store, new ScriptedUpstream([], clock.nowMs), clock);
-  expect(await unjamIngestion(['--table', table.tableName, '--action', 'skip', '--by', 'bob', '--reason', 'x'], clock.nowMs(), (line) => lines.push(line))).toBe(1);
+  expect(
+    await unjamIngestion(['--table', table.tableName, '--action', 'skip', '--by', 'bob', '--reason', 'x'], clock.nowMs(), (line) => lines.push(line)),
+  ).toBe(1);
   expect(lines.at(-1)).toMatch(/nothing to skip or split/);
   expect(await unjamIngestion(['--table', table.tableName, '--action', 'delete'], clock.nowMs(), (line) => lines.push(line))).toBe(2);
   expect(lines.at(-1)).toMatch(/^usage/);

@@ -28,10 +28,21 @@ async function ingest(records: UpstreamRecord[], ingestFrom: string, ticks: numb
 
 test('while behind, every call brings a full page and moves the watermark: the window is split where the page ends', async () => {
   const records = Array.from({ length: 3_500 }, (_, i) =>
-    upstreamRecord({ id: `t${i}`, userId: `user-${i % 300}`, createdAtMs: now - 3_600_000 + i * 1000, type: (['earned', 'spent', 'payout', 'paidOut'] as const)[i % 4], amount: `${i % 97}.${i % 10}1` }),
+    upstreamRecord({
+      id: `t${i}`,
+      userId: `user-${i % 300}`,
+      createdAtMs: now - 3_600_000 + i * 1000,
+      type: (['earned', 'spent', 'payout', 'paidOut'] as const)[i % 4],
+      amount: `${i % 97}.${i % 10}1`,
+    }),
   );
   const { table, store, upstream, reports, valid } = await ingest(records, '2024-06-01T10:00:00Z', 4);
-  expect(reports.map((r) => [r.outcome, r.pass, r.fetched])).toEqual([['applied', 'head', 1000], ['applied', 'head', 1000], ['applied', 'head', 1000], ['applied', 'head', 503]]);
+  expect(reports.map((r) => [r.outcome, r.pass, r.fetched])).toEqual([
+    ['applied', 'head', 1000],
+    ['applied', 'head', 1000],
+    ['applied', 'head', 1000],
+    ['applied', 'head', 503],
+  ]);
   expect(upstream.calls.map((c) => c.page)).toEqual([1, 1, 1, 1]);
   // Each call ends its window just before the last second its page reached; the next starts at that second.
   const watermarks = reports.map((r) => Date.parse(r.watermark));

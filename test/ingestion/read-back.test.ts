@@ -20,7 +20,12 @@ test('aggregates written by ingestion are read back by the read API store exactl
   ]);
   await tick(testConfig(table.tableName), store, new ScriptedUpstream(records, clock.nowMs), clock);
 
-  const reference = referenceAggregates(records.flatMap((r) => { const v = validateRecord(r.record); return v.ok ? [v.transaction] : []; }));
+  const reference = referenceAggregates(
+    records.flatMap((r) => {
+      const v = validateRecord(r.record);
+      return v.ok ? [v.transaction] : [];
+    }),
+  );
   const reads = createReadStore(store);
   for (const [userId, sums] of reference) expect(await reads.getAggregate(userId)).toEqual(viewOf(sums));
   expect(await reads.getAggregate('exact')).toMatchObject({ earned: '12345778901236.06999999', balance: '12345778901234.26999999' });

@@ -27,7 +27,13 @@ async function setUp(records: UpstreamRecord[]) {
     }
     throw new Error('ingestion did not settle');
   };
-  return { table, store, clock, tickUntilIdle, rewind: (...args: string[]) => rewindIngestion(['--table', table.tableName, ...args], clock.nowMs(), () => undefined) };
+  return {
+    table,
+    store,
+    clock,
+    tickUntilIdle,
+    rewind: (...args: string[]) => rewindIngestion(['--table', table.tableName, ...args], clock.nowMs(), () => undefined),
+  };
 }
 
 test('a transaction the upstream added after the tail had checked its second is applied after a rewind, and nothing is counted twice', async () => {
@@ -38,7 +44,11 @@ test('a transaction the upstream added after the tail had checked its second is 
   await tickUntilIdle();
   clock.advance(15 * 60_000);
   await tickUntilIdle();
-  const valid = (records: UpstreamRecord[]) => records.flatMap((r) => { const v = validateRecord(r.record); return v.ok ? [v.transaction] : []; });
+  const valid = (records: UpstreamRecord[]) =>
+    records.flatMap((r) => {
+      const v = validateRecord(r.record);
+      return v.ok ? [v.transaction] : [];
+    });
   expect(normalised(await storedAggregates(store))).toEqual(normalised(referenceAggregates(valid(onTime))));
   const before = await storedCursor(store);
 
@@ -76,7 +86,18 @@ test('a rewind is refused when it could count twice, and a rewind over a waiting
   const cursor = createCursorRepository(store);
   const state = (await cursor.load())!;
   const second = Date.parse(settled.watermark) / 1000;
-  const pending = { pass: 'head' as const, span: { start: second, end: second }, window: { start: settled.watermark, end: settled.watermark }, page: 1, fetchedAtMs: clock.nowMs(), seconds: [], meta: { itemCount: 0, itemsPerPage: 1000, totalPages: 0, currentPage: 1 }, fetched: 0, transactions: [], quarantined: [] };
+  const pending = {
+    pass: 'head' as const,
+    span: { start: second, end: second },
+    window: { start: settled.watermark, end: settled.watermark },
+    page: 1,
+    fetchedAtMs: clock.nowMs(),
+    seconds: [],
+    meta: { itemCount: 0, itemsPerPage: 1000, totalPages: 0, currentPage: 1 },
+    fetched: 0,
+    transactions: [],
+    quarantined: [],
+  };
   expect(await cursor.savePending(state.sequence, pending)).toBe(true);
   const unchanged = await storedCursor(store);
   expect(unchanged).toMatchObject({ watermark: settled.watermark, sequence: settled.sequence });

@@ -13,11 +13,18 @@ import { ScriptedUpstream, upstreamRecord, type UpstreamRecord } from '../suppor
  */
 
 const ingestFrom = Date.parse('2024-01-01T00:00:00Z');
-const records = Array.from({ length: 20 }, (_, i) => upstreamRecord({ id: `t${i}`, userId: `u${i % 3}`, createdAtMs: ingestFrom + 1_000 + i * 500, type: 'earned', amount: '1.5' }));
+const records = Array.from({ length: 20 }, (_, i) =>
+  upstreamRecord({ id: `t${i}`, userId: `u${i % 3}`, createdAtMs: ingestFrom + 1_000 + i * 500, type: 'earned', amount: '1.5' }),
+);
 
 function world(options: { startMs?: number; budget?: CallBudget; extra?: UpstreamRecord[] } = {}) {
   const clock = new FakeClock(options.startMs ?? ingestFrom + 10 * 60_000);
-  const config = ingestionConfigFrom({ TABLE_NAME: 'in-memory', TRANSACTIONS_API_URL: 'http://127.0.0.1:9/unused', INGEST_FROM: new Date(ingestFrom).toISOString(), RECONCILE_HOURS: '0' });
+  const config = ingestionConfigFrom({
+    TABLE_NAME: 'in-memory',
+    TRANSACTIONS_API_URL: 'http://127.0.0.1:9/unused',
+    INGEST_FROM: new Date(ingestFrom).toISOString(),
+    RECONCILE_HOURS: '0',
+  });
   const cursor = inMemoryCursor();
   const aggregates = inMemoryAggregates();
   const quarantine = inMemoryQuarantine();
@@ -195,9 +202,15 @@ test('a pending page whose chunks are gone: pending-lost, counted into the strea
 });
 
 test('malformed records are quarantined once per content and counted', async () => {
-  const malformed = { record: { id: 'bad', userId: 'u0', createdAt: new Date(ingestFrom + 2_000).toISOString(), type: 'gift', amount: '1' }, createdAtMs: ingestFrom + 2_000, visibleAtMs: 0 };
+  const malformed = {
+    record: { id: 'bad', userId: 'u0', createdAt: new Date(ingestFrom + 2_000).toISOString(), type: 'gift', amount: '1' },
+    createdAtMs: ingestFrom + 2_000,
+    visibleAtMs: 0,
+  };
   const w = world({ extra: [malformed] });
   const report = await w.tick();
   expect(report).toMatchObject({ outcome: 'applied', fetched: 21, applied: 20, quarantined: 1 });
-  expect([...w.quarantine.records.values()]).toEqual([expect.objectContaining({ index: expect.any(Number), reason: expect.stringContaining('type'), firstSequence: 0 })]);
+  expect([...w.quarantine.records.values()]).toEqual([
+    expect.objectContaining({ index: expect.any(Number), reason: expect.stringContaining('type'), firstSequence: 0 }),
+  ]);
 });

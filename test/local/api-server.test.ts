@@ -13,10 +13,12 @@ let answer: (name: ApiRoute['handler']) => Promise<APIGatewayProxyResultV2> = as
   headers: { 'Content-Type': 'application/json', 'X-Handler': name },
   body: JSON.stringify({ handler: name }),
 });
-const loadHandler = async (name: ApiRoute['handler']): Promise<ApiHandler> => async (event, context) => {
-  received.push({ handler: name, event, context });
-  return answer(name);
-};
+const loadHandler =
+  async (name: ApiRoute['handler']): Promise<ApiHandler> =>
+  async (event, context) => {
+    received.push({ handler: name, event, context });
+    return answer(name);
+  };
 
 let server: RunningServer;
 const handlerErrors: unknown[] = [];
@@ -197,7 +199,12 @@ describe('local API server: the handler result', () => {
   });
 
   it('writes status, headers, cookies and body as returned', async () => {
-    answer = async () => ({ statusCode: 404, headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': 'max-age=5' }, cookies: ['a=1', 'b=2'], body: '{"status":404}' });
+    answer = async () => ({
+      statusCode: 404,
+      headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': 'max-age=5' },
+      cookies: ['a=1', 'b=2'],
+      body: '{"status":404}',
+    });
     const response = await fetch(`${server.url}/aggregatedData/nobody`);
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
@@ -207,7 +214,12 @@ describe('local API server: the handler result', () => {
   });
 
   it('decodes a base64 body', async () => {
-    answer = async () => ({ statusCode: 200, headers: { 'Content-Type': 'image/png' }, body: Buffer.from([0, 1, 2, 255]).toString('base64'), isBase64Encoded: true });
+    answer = async () => ({
+      statusCode: 200,
+      headers: { 'Content-Type': 'image/png' },
+      body: Buffer.from([0, 1, 2, 255]).toString('base64'),
+      isBase64Encoded: true,
+    });
     const response = await fetch(`${server.url}/api/docs/favicon.png`);
     expect([...new Uint8Array(await response.arrayBuffer())]).toEqual([0, 1, 2, 255]);
   });

@@ -82,7 +82,13 @@ describe('mock faults (MOCK_FAULTS): settings', () => {
   it('shows what the mock plays in one line (the npm start banner)', () => {
     expect(mockSummary(mockSettingsFrom({}, { startedAtMs: T0 }))).toBe('seed "transaction-aggregation-demo", 200 users, 120 tx/min');
     const hostile = mockSettingsFrom(
-      { MOCK_PHASES: '30m@4000,10m@80', MOCK_LATE_FRACTION: '0.1', MOCK_LATE_SECONDS: '30', MOCK_FAULTS: 'lying-meta,bad-page', MOCK_BAD_PAGE_AT: '2024-05-01T10:00:30Z' },
+      {
+        MOCK_PHASES: '30m@4000,10m@80',
+        MOCK_LATE_FRACTION: '0.1',
+        MOCK_LATE_SECONDS: '30',
+        MOCK_FAULTS: 'lying-meta,bad-page',
+        MOCK_BAD_PAGE_AT: '2024-05-01T10:00:30Z',
+      },
       { startedAtMs: T0 },
     );
     expect(mockSummary(hostile)).toBe(

@@ -94,7 +94,10 @@ describe('generated mock data', () => {
   });
 
   it('is a pure function of the seed and time: a second instance serves the same data, another seed other data', () => {
-    const again = generatedMockUpstream(mockSettingsFrom({ MOCK_USERS: '40', MOCK_TX_PER_MINUTE: '90', MOCK_HISTORY_MINUTES: '30' }, { startedAtMs: STARTED }), () => STARTED);
+    const again = generatedMockUpstream(
+      mockSettingsFrom({ MOCK_USERS: '40', MOCK_TX_PER_MINUTE: '90', MOCK_HISTORY_MINUTES: '30' }, { startedAtMs: STARTED }),
+      () => STARTED,
+    );
     expect(everything(again.dataset, again.earliestMs, STARTED).map((item) => item.record)).toEqual(all.map((item) => item.record));
     const other = minuteTraffic({ ...trafficSettings(settings), seed: 'another seed' }, Math.floor(STARTED / MINUTE_MS) - 1);
     expect(other.map((t) => t.id)).not.toEqual(minuteTraffic(trafficSettings(settings), Math.floor(STARTED / MINUTE_MS) - 1).map((t) => t.id));
@@ -126,7 +129,12 @@ describe('generated dataset paging', () => {
     const fromMs = Date.parse(from);
     const toMs = Date.parse(to);
     expect(generated.count(fromMs, toMs)).toBe(reference.count(fromMs, toMs));
-    for (const [offset, limit] of [[0, 50], [33, 100], [217, 1000], [10_000, 10]] as const) {
+    for (const [offset, limit] of [
+      [0, 50],
+      [33, 100],
+      [217, 1000],
+      [10_000, 10],
+    ] as const) {
       expect(generated.slice(fromMs, toMs, offset, limit)).toEqual(reference.slice(fromMs, toMs, offset, limit));
     }
   });

@@ -104,7 +104,11 @@ describe('mock late listings (MOCK_LATE_FRACTION, MOCK_LATE_SECONDS)', () => {
 
   it('reads "30" as always 30 s, and rejects fractions and ranges that make no sense', () => {
     expect(mockSettingsFrom({ MOCK_LATE_SECONDS: '30' }, { startedAtMs: 0 }).late).toEqual({ fraction: 0, minSeconds: 30, maxSeconds: 30 });
-    expect(mockSettingsFrom({ MOCK_LATE_FRACTION: '1', MOCK_LATE_SECONDS: '' }, { startedAtMs: 0 }).late).toEqual({ fraction: 1, minSeconds: 20, maxSeconds: 50 });
+    expect(mockSettingsFrom({ MOCK_LATE_FRACTION: '1', MOCK_LATE_SECONDS: '' }, { startedAtMs: 0 }).late).toEqual({
+      fraction: 1,
+      minSeconds: 20,
+      maxSeconds: 50,
+    });
     expect(() => mockSettingsFrom({ MOCK_LATE_FRACTION: '1.5' }, { startedAtMs: 0 })).toThrow('MOCK_LATE_FRACTION');
     expect(() => mockSettingsFrom({ MOCK_LATE_FRACTION: '-0.1' }, { startedAtMs: 0 })).toThrow('MOCK_LATE_FRACTION');
     for (const bad of ['50-20', '0-10', '1.5', 'soon', '20-', '10-3601']) {
@@ -119,7 +123,7 @@ describe('mock traffic phases (MOCK_PHASES)', () => {
   /** The minute of the start: the first phase begins there. */
   const first = Math.floor(STARTED / MINUTE_MS);
 
-  it('runs each phase for its duration from the start (MOCK_STARTED_AT), then repeats the cycle; the history before it plays the cycle\'s end', () => {
+  it("runs each phase for its duration from the start (MOCK_STARTED_AT), then repeats the cycle; the history before it plays the cycle's end", () => {
     expect(settings.phases).toEqual([
       { minutes: 30, transactionsPerMinute: 4000 },
       { minutes: 10, transactionsPerMinute: 80 },

@@ -23,8 +23,7 @@ interface Page {
 
 function mockOver(items: DatasetItem[], nowMs = T0 + 3_600_000, limit = new SlidingWindowLimit(1000, 60_000)) {
   const api = createMockTransactionApi({ dataset: explicitDataset(items), limit, nowMs: () => nowMs });
-  return (params: Record<string, string>, path = '/transactions', method = 'GET'): MockResponse =>
-    api({ method, path, query: new URLSearchParams(params) });
+  return (params: Record<string, string>, path = '/transactions', method = 'GET'): MockResponse => api({ method, path, query: new URLSearchParams(params) });
 }
 
 const page = (response: MockResponse): Page => {
@@ -55,7 +54,11 @@ describe('mock Transaction API: paging', () => {
 
   it('reports zero pages for an empty window', () => {
     expect(page(get({ startDate: '2020-01-01 00:00:00', endDate: '2020-01-01 00:00:10' })).meta).toEqual({
-      totalItems: 0, itemCount: 0, itemsPerPage: 1000, totalPages: 0, currentPage: 1,
+      totalItems: 0,
+      itemCount: 0,
+      itemsPerPage: 1000,
+      totalPages: 0,
+      currentPage: 1,
     });
   });
 });
@@ -90,10 +93,7 @@ describe('mock Transaction API: bounds, order, visibility', () => {
   });
 
   it('writes amounts as number literals with exactly their decimal digits', () => {
-    const get = mockOver([
-      datasetItem(transaction(1, T0, { amount: '0.1' })),
-      datasetItem(transaction(2, T0 + 1, { amount: '12345678901234.56' })),
-    ]);
+    const get = mockOver([datasetItem(transaction(1, T0, { amount: '0.1' })), datasetItem(transaction(2, T0 + 1, { amount: '12345678901234.56' }))]);
     const body = get({ startDate: stamp(T0), endDate: stamp(T0) }).body;
     expect(body).toContain('"amount":0.1}');
     expect(body).toContain('"amount":12345678901234.56}');

@@ -31,7 +31,12 @@ describe('local scheduler', () => {
     const definition = tickLoopDefinition(LOCAL_FETCH_FUNCTION_ARN);
     const options = localRunOptions(definition, 20, async () => null);
     expect(options.overrides?.waitTimeOverrides).toEqual(
-      Object.fromEntries(Array.from({ length: ingestionSchedule.ticksPerExecution - 1 }, (_, i) => [waitStateName(i + 1), (ingestionSchedule.waitSecondsBetweenTicks * 1000) / 20])),
+      Object.fromEntries(
+        Array.from({ length: ingestionSchedule.ticksPerExecution - 1 }, (_, i) => [
+          waitStateName(i + 1),
+          (ingestionSchedule.waitSecondsBetweenTicks * 1000) / 20,
+        ]),
+      ),
     );
     expect(options.overrides?.retryIntervalOverrides?.[tickStateName(1)]).toEqual([50]);
     expect(Object.keys(options.overrides?.taskResourceLocalHandlers ?? {}).sort()).toEqual(
@@ -92,7 +97,10 @@ describe('local scheduler', () => {
     });
     await until(() => seen.length === 2);
     await scheduler.stop();
-    expect(seen).toEqual([{ source: 'schedule', tick: 1 }, { source: 'schedule', tick: 2 }]);
+    expect(seen).toEqual([
+      { source: 'schedule', tick: 1 },
+      { source: 'schedule', tick: 2 },
+    ]);
   });
 
   it('starts an execution at once and another one every period', async () => {
@@ -100,7 +108,17 @@ describe('local scheduler', () => {
     const scheduler = startScheduler({
       timeScale: 1,
       periodSeconds: 0.05,
-      definition: { StartAt: 'Tick 1', States: { 'Tick 1': { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: LOCAL_FETCH_FUNCTION_ARN, Payload: { source: 'schedule', tick: 1 } }, End: true } } },
+      definition: {
+        StartAt: 'Tick 1',
+        States: {
+          'Tick 1': {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke',
+            Parameters: { FunctionName: LOCAL_FETCH_FUNCTION_ARN, Payload: { source: 'schedule', tick: 1 } },
+            End: true,
+          },
+        },
+      },
       invokeFetch: async (payload) => {
         ticksOne.push((payload as { tick: number }).tick);
         return null;
@@ -141,7 +159,9 @@ describe('local scheduler', () => {
 
   it('prints one progress line per tick with outcome, pass, page, counts and both lags', () => {
     const line = progressLine(2, 5, report(2), Date.parse('2024-05-01T10:00:07Z'));
-    expect(line).toBe('10:00:07 tick 2/5 applied          head      page 2 [09:59:00→10:00:00] fetched 20 applied 18 duplicates 2 quarantined 0 lag 3s verified 64s');
+    expect(line).toBe(
+      '10:00:07 tick 2/5 applied          head      page 2 [09:59:00→10:00:00] fetched 20 applied 18 duplicates 2 quarantined 0 lag 3s verified 64s',
+    );
     const idle = progressLine(3, 5, { ...report(3), outcome: 'rate-limited', window: undefined, error: 'rate-limited: upstream answered 429' }, 0);
     expect(idle).toContain('rate-limited');
     expect(idle).toContain('page -');

@@ -18,12 +18,22 @@ describe('npm start configuration', () => {
       INGEST_FROM: '2024-05-01',
       MOCK_PORT: '4010',
     });
-    expect(options).toMatchObject({ port: 8080, timeScale: 12.5, dataDir: '.data', transactionsApiUrl: 'https://partner.example/api', ingestFrom: '2024-05-01T00:00:00.000Z' });
+    expect(options).toMatchObject({
+      port: 8080,
+      timeScale: 12.5,
+      dataDir: '.data',
+      transactionsApiUrl: 'https://partner.example/api',
+      ingestFrom: '2024-05-01T00:00:00.000Z',
+    });
     expect(options.mock?.port).toBe(4010);
   });
 
   it('treats empty values as unset', () => {
-    expect(localStackOptionsFrom({ TRANSACTIONS_API_URL: '', INGEST_FROM: '', DATA_DIR: '' })).toMatchObject({ transactionsApiUrl: undefined, ingestFrom: undefined, dataDir: undefined });
+    expect(localStackOptionsFrom({ TRANSACTIONS_API_URL: '', INGEST_FROM: '', DATA_DIR: '' })).toMatchObject({
+      transactionsApiUrl: undefined,
+      ingestFrom: undefined,
+      dataDir: undefined,
+    });
   });
 
   it.each([
@@ -37,7 +47,12 @@ describe('npm start configuration', () => {
   });
 
   it('hands the mock its knobs (MOCK_*) as they are', () => {
-    const environment = { MOCK_PHASES: '30m@4000,10m@80', MOCK_LATE_FRACTION: '0.1', MOCK_FAULTS: 'lying-meta,bad-page', MOCK_BAD_PAGE_AT: '2024-05-01T10:00:30Z' };
+    const environment = {
+      MOCK_PHASES: '30m@4000,10m@80',
+      MOCK_LATE_FRACTION: '0.1',
+      MOCK_FAULTS: 'lying-meta,bad-page',
+      MOCK_BAD_PAGE_AT: '2024-05-01T10:00:30Z',
+    };
     expect(localStackOptionsFrom(environment).mock?.environment).toMatchObject(environment);
   });
 

@@ -32,7 +32,13 @@ export async function storedAggregates(store: StoreContext): Promise<Map<string,
   const exactReader = DynamoDBDocumentClient.from(new DynamoDBClient({}), { unmarshallOptions: { wrapNumbers: true } });
   do {
     const page = await exactReader.send(
-      new ScanCommand({ TableName: store.tableName, ExclusiveStartKey, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'AGGREGATE' }, ConsistentRead: true }),
+      new ScanCommand({
+        TableName: store.tableName,
+        ExclusiveStartKey,
+        FilterExpression: 'sk = :sk',
+        ExpressionAttributeValues: { ':sk': 'AGGREGATE' },
+        ConsistentRead: true,
+      }),
     );
     for (const item of page.Items ?? []) {
       const exact = (value: unknown) => new Big((value as { value: string }).value).toFixed();
@@ -53,12 +59,24 @@ export async function storedCursor(store: StoreContext): Promise<CursorItem> {
 }
 
 export const normalised = (sums: Map<string, AggregateSums>): Record<string, AggregateSums> =>
-  Object.fromEntries([...sums].sort(([a], [b]) => a.localeCompare(b)).map(([user, s]) => [user, { earned: new Big(s.earned).toFixed(), spent: new Big(s.spent).toFixed(), payout: new Big(s.payout).toFixed(), paidOut: new Big(s.paidOut).toFixed() }]));
+  Object.fromEntries(
+    [...sums]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([user, s]) => [
+        user,
+        { earned: new Big(s.earned).toFixed(), spent: new Big(s.spent).toFixed(), payout: new Big(s.payout).toFixed(), paidOut: new Big(s.paidOut).toFixed() },
+      ]),
+  );
 
 /** How many PENDING# chunk items the table holds (a checkpointed, skipped or rewound page leaves none). */
 export async function pendingChunkCount(store: StoreContext): Promise<number> {
   const page = await store.document.send(
-    new QueryCommand({ TableName: store.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': 'INGESTION', ':prefix': 'PENDING#' }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: store.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': 'INGESTION', ':prefix': 'PENDING#' },
+      ConsistentRead: true,
+    }),
   );
   return page.Items?.length ?? 0;
 }

@@ -10,8 +10,21 @@ export interface UpstreamRecord {
   visibleAtMs: number;
 }
 
-export const upstreamRecord = (fields: { id: string; userId: string; createdAtMs: number; type: TransactionType; amount: string; visibleAtMs?: number }): UpstreamRecord => ({
-  record: { id: fields.id, userId: fields.userId, createdAt: new Date(fields.createdAtMs).toISOString(), type: fields.type, amount: new DecimalText(fields.amount) },
+export const upstreamRecord = (fields: {
+  id: string;
+  userId: string;
+  createdAtMs: number;
+  type: TransactionType;
+  amount: string;
+  visibleAtMs?: number;
+}): UpstreamRecord => ({
+  record: {
+    id: fields.id,
+    userId: fields.userId,
+    createdAt: new Date(fields.createdAtMs).toISOString(),
+    type: fields.type,
+    amount: new DecimalText(fields.amount),
+  },
   createdAtMs: fields.createdAtMs,
   visibleAtMs: fields.visibleAtMs ?? fields.createdAtMs,
 });

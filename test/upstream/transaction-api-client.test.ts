@@ -18,7 +18,13 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const client = (timeoutMs = 500) => createTransactionApiClient({ baseUrl, timeoutMs, apiKey: 'k-1', nowMs: () => Date.parse('2024-01-01T00:00:00Z') });
-const failureOf = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a failure'); }, (error: unknown) => error as UpstreamCallError);
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: unknown) => error as UpstreamCallError,
+  );
 
 test('asks for the window and page in the contract format and keeps amounts as exact decimal text', async () => {
   let seen: URL | undefined;
@@ -26,7 +32,9 @@ test('asks for the window and page in the contract format and keeps amounts as e
   respond = (request, response) => {
     seen = new URL(request.url!, 'http://x');
     apiKey = request.headers['x-api-key'] as string;
-    response.end(`{"items":[{"id":"a","userId":"074092","createdAt":"2023-03-16T12:33:11.000Z","type":"earned","amount":12345678901234.56}],"meta":${JSON.stringify(meta)}}`);
+    response.end(
+      `{"items":[{"id":"a","userId":"074092","createdAt":"2023-03-16T12:33:11.000Z","type":"earned","amount":12345678901234.56}],"meta":${JSON.stringify(meta)}}`,
+    );
   };
   const page = await client().fetchPage(window, 2);
   expect(seen?.pathname).toBe('/api/transactions');
@@ -37,12 +45,54 @@ test('asks for the window and page in the contract format and keeps amounts as e
 });
 
 test.each([
-  ['429 with Retry-After seconds', (r: ServerResponse) => { r.writeHead(429, { 'retry-after': '17' }); r.end(); }, { kind: 'rate-limited', retryAfterMs: 17_000 }],
-  ['429 with Retry-After date', (r: ServerResponse) => { r.writeHead(429, { 'retry-after': 'Mon, 01 Jan 2024 00:00:30 GMT' }); r.end(); }, { kind: 'rate-limited', retryAfterMs: 30_000 }],
-  ['429 without Retry-After', (r: ServerResponse) => { r.writeHead(429); r.end(); }, { kind: 'rate-limited', retryAfterMs: undefined }],
-  ['500', (r: ServerResponse) => { r.writeHead(500); r.end('boom'); }, { kind: 'server-error', status: 500 }],
-  ['503', (r: ServerResponse) => { r.writeHead(503); r.end(); }, { kind: 'server-error', status: 503 }],
-  ['404', (r: ServerResponse) => { r.writeHead(404); r.end(); }, { kind: 'client-error', status: 404 }],
+  [
+    '429 with Retry-After seconds',
+    (r: ServerResponse) => {
+      r.writeHead(429, { 'retry-after': '17' });
+      r.end();
+    },
+    { kind: 'rate-limited', retryAfterMs: 17_000 },
+  ],
+  [
+    '429 with Retry-After date',
+    (r: ServerResponse) => {
+      r.writeHead(429, { 'retry-after': 'Mon, 01 Jan 2024 00:00:30 GMT' });
+      r.end();
+    },
+    { kind: 'rate-limited', retryAfterMs: 30_000 },
+  ],
+  [
+    '429 without Retry-After',
+    (r: ServerResponse) => {
+      r.writeHead(429);
+      r.end();
+    },
+    { kind: 'rate-limited', retryAfterMs: undefined },
+  ],
+  [
+    '500',
+    (r: ServerResponse) => {
+      r.writeHead(500);
+      r.end('boom');
+    },
+    { kind: 'server-error', status: 500 },
+  ],
+  [
+    '503',
+    (r: ServerResponse) => {
+      r.writeHead(503);
+      r.end();
+    },
+    { kind: 'server-error', status: 503 },
+  ],
+  [
+    '404',
+    (r: ServerResponse) => {
+      r.writeHead(404);
+      r.end();
+    },
+    { kind: 'client-error', status: 404 },
+  ],
   ['a body that is not JSON', (r: ServerResponse) => r.end('<html>maintenance</html>'), { kind: 'not-json' }],
   ['a truncated body', (r: ServerResponse) => r.end('{"items":[{"id":"a"'), { kind: 'not-json' }],
   ['items that are not a list', (r: ServerResponse) => r.end(`{"items":{},"meta":${JSON.stringify(meta)}}`), { kind: 'bad-shape' }],
@@ -56,7 +106,11 @@ test.each([
 test.each([
   ['meta missing', '{"items":[]}', {}],
   ['meta with only some fields', `{"items":[],"meta":{"totalPages":1}}`, { totalPages: 1 }],
-  ['meta fields that are not whole numbers', `{"items":[],"meta":${JSON.stringify({ ...meta, totalPages: 1.5, totalItems: 'many' })}}`, { itemCount: meta.itemCount, itemsPerPage: meta.itemsPerPage, currentPage: meta.currentPage }],
+  [
+    'meta fields that are not whole numbers',
+    `{"items":[],"meta":${JSON.stringify({ ...meta, totalPages: 1.5, totalItems: 'many' })}}`,
+    { itemCount: meta.itemCount, itemsPerPage: meta.itemsPerPage, currentPage: meta.currentPage },
+  ],
 ])('%s is accepted: what was received decides, meta only helps', async (_, body, expectedMeta) => {
   respond = (__, response) => response.end(body);
   const page = await client().fetchPage(window, 1);

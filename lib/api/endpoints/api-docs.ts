@@ -3,14 +3,7 @@ import { cacheControl } from '../../http/cache-control';
 import { NotFound } from '../../http/problems';
 import type { ReadEndpoint } from '../../http/read-api-handler';
 import { openApiDocumentJson } from '../openapi-document';
-import {
-  isSwaggerUiFile,
-  swaggerUiContentSecurityPolicy,
-  swaggerUiFiles,
-  swaggerUiInitializer,
-  swaggerUiPage,
-  type SwaggerUiFile,
-} from '../swagger-ui';
+import { isSwaggerUiFile, swaggerUiContentSecurityPolicy, swaggerUiFiles, swaggerUiInitializer, swaggerUiPage, type SwaggerUiFile } from '../swagger-ui';
 
 const contentTypes: Record<SwaggerUiFile, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',

@@ -85,7 +85,11 @@ export function expectConformsToOpenApi(path: string, result: APIGatewayProxyStr
 }
 
 /** Invokes a handler with `GET url` as API Gateway would, and checks the answer against the OpenAPI document. */
-export async function getConforming(handler: Handler, url: string, overrides: Partial<APIGatewayProxyEventV2> = {}): Promise<APIGatewayProxyStructuredResultV2> {
+export async function getConforming(
+  handler: Handler,
+  url: string,
+  overrides: Partial<APIGatewayProxyEventV2> = {},
+): Promise<APIGatewayProxyStructuredResultV2> {
   const result = await handler(getEvent(url, overrides), lambdaContext());
   expectConformsToOpenApi(url, result);
   return result;

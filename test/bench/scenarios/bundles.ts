@@ -51,7 +51,10 @@ function initTime(directory: string, nodeOptions: string, name: string): number 
         // Lambda runs Node 22+: the SDK's Node 20 deprecation warning (which the yardstick would print) is not part of a cold start there.
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
-    }).split('\n').pop()!.replace(/^.*\}/, ''),
+    })
+      .split('\n')
+      .pop()!
+      .replace(/^.*\}/, ''),
   );
 }
 
@@ -110,16 +113,27 @@ export async function bundles(options: BenchOptions): Promise<ScenarioResult> {
         assetsBytes += statSync(path.join(dist, file)).size;
       }
     }
-    return { name, directory, codeBytes: statSync(path.join(directory, 'index.js')).size, mapBytes: statSync(path.join(directory, 'index.js.map')).size, assetsBytes };
+    return {
+      name,
+      directory,
+      codeBytes: statSync(path.join(directory, 'index.js')).size,
+      mapBytes: statSync(path.join(directory, 'index.js.map')).size,
+      assetsBytes,
+    };
   };
   try {
-    const names = readdirSync(functionsDirectory).filter((file) => file.endsWith('.ts')).map((file) => file.replace(/\.ts$/, ''));
+    const names = readdirSync(functionsDirectory)
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => file.replace(/\.ts$/, ''));
     const built: Built[] = [];
     for (const name of names) built.push(await bundle(name, path.join(functionsDirectory, `${name}.ts`), 'external'));
     const baselineEntry = path.join(__dirname, '../support/minimal-handler.ts');
     built.push(await bundle(BASELINE, baselineEntry, 'external'));
     // The other SDK choice: the DynamoDB clients bundled (tree-shaken) into the function.
-    const sdkBundled = [await bundle('get-user-aggregate', path.join(functionsDirectory, 'get-user-aggregate.ts'), 'bundled'), await bundle(BASELINE, baselineEntry, 'bundled')];
+    const sdkBundled = [
+      await bundle('get-user-aggregate', path.join(functionsDirectory, 'get-user-aggregate.ts'), 'bundled'),
+      await bundle(BASELINE, baselineEntry, 'bundled'),
+    ];
     const timed = [...built, ...sdkBundled];
     const baselineBuilt = built.find((entry) => entry.name === BASELINE)!;
     const times = new Map<string, number[]>(timed.map((entry) => [entry.directory, []]));
@@ -147,7 +161,8 @@ export async function bundles(options: BenchOptions): Promise<ScenarioResult> {
     }
     const medianOf = (entry: Built) => median(times.get(entry.directory)!);
     /** Median over rounds of (this bundle's init ÷ the yardstick's beside it). */
-    const ratioTo = (entry: Built, _yardstick: Built) => entry === baselineBuilt ? 1 : median(times.get(entry.directory)!.map((ms, round) => ms / yardstickBeside.get(entry.directory)![round]!));
+    const ratioTo = (entry: Built, _yardstick: Built) =>
+      entry === baselineBuilt ? 1 : median(times.get(entry.directory)!.map((ms, round) => ms / yardstickBeside.get(entry.directory)![round]!));
     const baseline = built.find((entry) => entry.name === BASELINE)!;
     const rows = built.map((entry) => ({
       name: entry.name,
@@ -157,7 +172,8 @@ export async function bundles(options: BenchOptions): Promise<ScenarioResult> {
       initMs: Math.round(medianOf(entry)),
       ratio: rounded(ratioTo(entry, baseline), 3),
     }));
-    for (const row of rows) progress(`${row.name}: ${row.codeKB} KB code (+${row.mapKB} KB source map), init ${row.initMs} ms = ${row.ratio}× the minimal GetItem handler`);
+    for (const row of rows)
+      progress(`${row.name}: ${row.codeKB} KB code (+${row.mapKB} KB source map), init ${row.initMs} ms = ${row.ratio}× the minimal GetItem handler`);
     const functionsOnly = rows.filter((row) => row.name !== BASELINE);
     const reads = rows.filter((row) => READ_FUNCTIONS.includes(row.name));
     const largest = functionsOnly.reduce((a, b) => (b.codeKB > a.codeKB ? b : a));

@@ -63,7 +63,9 @@ export async function catchUp(options: BenchOptions): Promise<ScenarioResult> {
       },
     };
     const periodMs = (ingestionSchedule.periodSeconds * 1000) / ingestionSchedule.ticksPerExecution / timeScale;
-    progress(`catch-up: ${backlog} transactions, TIME_SCALE ${timeScale} (a tick every ${periodMs} ms, ${ingestionSchedule.upstreamCallsPerWindow} calls per ${60 / timeScale} s)`);
+    progress(
+      `catch-up: ${backlog} transactions, TIME_SCALE ${timeScale} (a tick every ${periodMs} ms, ${ingestionSchedule.upstreamCallsPerWindow} calls per ${60 / timeScale} s)`,
+    );
     const ticks = await ticksAtFixedRate(() => runTick({ ...deps, source: recorded }), {
       periodMs,
       maxTicks: Math.ceil(backlog / PAGE) + 15,
@@ -86,7 +88,9 @@ export async function catchUp(options: BenchOptions): Promise<ScenarioResult> {
     const tickMs = ticks.filter((tick) => tick.report?.fetched === PAGE).map((tick) => tick.endedAtMs - tick.startedAtMs);
     const outcomeText = [...outcomes].map(([name, count]) => `${name} ${count}`).join(', ');
     const rejected = statuses.get(429) ?? 0;
-    progress(`catch-up: ${fullPages} full pages in ${(spanMs / 1000).toFixed(1)} s of calls, ${Math.round(perScaledMinute)} per scaled minute; ticks: ${outcomeText}; 429s: ${rejected}`);
+    progress(
+      `catch-up: ${fullPages} full pages in ${(spanMs / 1000).toFixed(1)} s of calls, ${Math.round(perScaledMinute)} per scaled minute; ticks: ${outcomeText}; 429s: ${rejected}`,
+    );
     return {
       figures: {
         catchUpEfficiency: rounded(perScaledMinute / ITEMS_PER_MINUTE, 4),

@@ -24,12 +24,26 @@ const CHANGED_PER_TICK = 10;
 export async function conditionalPolling(options: BenchOptions): Promise<ScenarioResult> {
   const table = await createBenchTable('polling');
   process.env.TABLE_NAME = table.tableName;
-  const writer = createAggregateWriter(table, { nowMs: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), markerTtlSeconds: 3600, concurrency: 16 });
+  const writer = createAggregateWriter(table, {
+    nowMs: Date.now,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    markerTtlSeconds: 3600,
+    concurrency: 16,
+  });
   const userIds = Array.from({ length: USERS }, (_, i) => `poll-${String(i).padStart(5, '0')}`);
   let sequence = 1;
   let txId = 0;
-  const tx = (userId: string, type: Transaction['type'], amount: string): Transaction => ({ userId, id: `t${txId++}`, type, amount, createdAt: '2024-01-01T00:00:00.000Z' });
-  await writer.apply(sequence++, userIds.flatMap((userId, i) => [tx(userId, 'earned', `${100 + i}`), tx(userId, 'payout', `${1 + (i % 37)}.5`)]));
+  const tx = (userId: string, type: Transaction['type'], amount: string): Transaction => ({
+    userId,
+    id: `t${txId++}`,
+    type,
+    amount,
+    createdAt: '2024-01-01T00:00:00.000Z',
+  });
+  await writer.apply(
+    sequence++,
+    userIds.flatMap((userId, i) => [tx(userId, 'earned', `${100 + i}`), tx(userId, 'payout', `${1 + (i % 37)}.5`)]),
+  );
   const { handler: getUser } = await import('../../../functions/get-user-aggregate');
   const { handler: listPayouts } = await import('../../../functions/list-payouts');
   const ticks = options.quick ? 5 : 15;
@@ -65,8 +79,13 @@ export async function conditionalPolling(options: BenchOptions): Promise<Scenari
     }
     // One ingestion tick: a few users (spread over the pollers and the rest) get new transactions.
     const changed = Array.from({ length: CHANGED_PER_TICK }, (_, i) => userIds[(tick * 131 + i * 53) % USERS]!);
-    await writer.apply(sequence++, changed.map((userId, i) => tx(userId, i % 2 ? 'spent' : 'payout', '0.5')));
-    progress(`tick ${tick + 1}/${ticks}: user polls ${counts.user.polls}, 304 ${counts.user.notModified}; dashboard polls ${counts.payouts.polls}, 304 ${counts.payouts.notModified}`);
+    await writer.apply(
+      sequence++,
+      changed.map((userId, i) => tx(userId, i % 2 ? 'spent' : 'payout', '0.5')),
+    );
+    progress(
+      `tick ${tick + 1}/${ticks}: user polls ${counts.user.polls}, 304 ${counts.user.notModified}; dashboard polls ${counts.payouts.polls}, 304 ${counts.payouts.notModified}`,
+    );
   }
   const share = counts.user.notModified / counts.user.polls;
   return {

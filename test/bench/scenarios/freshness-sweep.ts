@@ -28,7 +28,10 @@ export async function freshnessSweep(_options: BenchOptions, measured: Record<st
     const start = Date.parse('2025-01-01T12:00:00Z');
     const items = phasedTraffic({
       fromMs: start,
-      phases: [{ durationMs: HEAVY_MS, perMinute: rate }, { durationMs: QUIET_MS, perMinute: rate * 0.02 }],
+      phases: [
+        { durationMs: HEAVY_MS, perMinute: rate },
+        { durationMs: QUIET_MS, perMinute: rate * 0.02 },
+      ],
       lateFraction: LATE_FRACTION,
       lateSeconds: LATE_SECONDS,
       prefix: `sweep-${rate}`,
@@ -67,7 +70,9 @@ export async function freshnessSweep(_options: BenchOptions, measured: Record<st
     const perPass = `head ${rounded(counters.headCalls / minutes, 2)}, tail ${rounded(counters.tailCalls / minutes, 2)}, reconcile ${rounded(counters.reconcileCalls / minutes, 2)} calls/min`;
     const line = `${rate} tx/min: head lag p50 ${row.HeadLagP50} s, p99 ${row.HeadLagP99} s, max ${row.HeadLagMax} s; tail lag max ${row.TailLagMax} s; ${perPass}; late arrivals applied by the tail ${counters.lateApplied}; exact at the end: ${missing === 0 ? 'yes' : `no (${missing} missing)`}`;
     progress(`freshness sweep ${line}`);
-    notes.push(`freshness sweep (simulated cadence, defaults, ${LATE_FRACTION * 100}% listed ${LATE_SECONDS.join('–')} s late, 30 min then 10 min at 2%): ${line}`);
+    notes.push(
+      `freshness sweep (simulated cadence, defaults, ${LATE_FRACTION * 100}% listed ${LATE_SECONDS.join('–')} s late, 30 min then 10 min at 2%): ${line}`,
+    );
   }
   return { figures, notes };
 }

@@ -30,7 +30,13 @@ export async function freshness(options: BenchOptions): Promise<ScenarioResult> 
   // The head reads a second once it is SETTLE_LAG_SECONDS (45) old: wait long enough for the last ones.
   const tailMs = 120_000;
   const t0 = Math.ceil(Date.now() / 1000) * 1000 + 1000;
-  const traffic = liveTraffic({ fromMs: t0, durationMs: warmUpMs + measureMs + tailMs + 60_000, perMinute: RATE_PER_MINUTE, probeUsers: PROBE_USERS, otherUsers: 270 });
+  const traffic = liveTraffic({
+    fromMs: t0,
+    durationMs: warmUpMs + measureMs + tailMs + 60_000,
+    perMinute: RATE_PER_MINUTE,
+    probeUsers: PROBE_USERS,
+    otherUsers: 270,
+  });
   const tickLines: string[] = [];
   const stack = await startLocalStack({
     port: 0,
@@ -41,7 +47,9 @@ export async function freshness(options: BenchOptions): Promise<ScenarioResult> 
     mock: { dataset: traffic.dataset },
     log: (line) => tickLines.push(line),
   });
-  progress(`freshness: ${RATE_PER_MINUTE} tx/min from ${new Date(t0).toISOString()}, default settings, measuring transactions created in [+${warmUpMs / 1000} s, +${(warmUpMs + measureMs) / 1000} s]`);
+  progress(
+    `freshness: ${RATE_PER_MINUTE} tx/min from ${new Date(t0).toISOString()}, default settings, measuring transactions created in [+${warmUpMs / 1000} s, +${(warmUpMs + measureMs) / 1000} s]`,
+  );
 
   const measuredFrom = t0 + warmUpMs;
   const measuredTo = measuredFrom + measureMs;
@@ -80,8 +88,12 @@ export async function freshness(options: BenchOptions): Promise<ScenarioResult> 
       if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
     }
     const status = (await (await fetch(`${stack.apiUrl}/status`)).json()) as { counters?: Record<string, number> };
-    progress(`freshness: ${samples.length} of ${expected} measured transactions seen; p50 ${percentile(samples, 50)} s, p99 ${percentile(samples, 99)} s, max ${Math.max(...samples)} s`);
-    progress(`freshness: head watermark behind the wall clock (/status lagSeconds, ${watermarkLags.length} samples): p50 ${percentile(watermarkLags, 50)} s, max ${Math.max(...watermarkLags)} s`);
+    progress(
+      `freshness: ${samples.length} of ${expected} measured transactions seen; p50 ${percentile(samples, 50)} s, p99 ${percentile(samples, 99)} s, max ${Math.max(...samples)} s`,
+    );
+    progress(
+      `freshness: head watermark behind the wall clock (/status lagSeconds, ${watermarkLags.length} samples): p50 ${percentile(watermarkLags, 50)} s, max ${Math.max(...watermarkLags)} s`,
+    );
     // Transactions never seen count as at least as stale as the wait for them.
     for (let i = 0; i < pending; i++) samples.push((deadline - measuredTo) / 1000);
     const failedTicks = tickLines.filter((line) => / failed /.test(line)).length;

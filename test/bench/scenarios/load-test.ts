@@ -24,10 +24,18 @@ export async function loadTest(_options: BenchOptions): Promise<ScenarioResult> 
   try {
     await timedRequests(`${server.url}/aggregatedData/${readers[0]}`, 50);
     await timedRequests(`${server.url}/aggregatedData/payouts`, 10);
-    progress(`load: GET /aggregatedData/{userId} at ${AGGREGATE_RATE}/s and GET /aggregatedData/payouts (first pages of 1000) at ${PAYOUTS_RATE}/s for ${DURATION_SECONDS} s`);
+    progress(
+      `load: GET /aggregatedData/{userId} at ${AGGREGATE_RATE}/s and GET /aggregatedData/payouts (first pages of 1000) at ${PAYOUTS_RATE}/s for ${DURATION_SECONDS} s`,
+    );
     const payoutPaths = ['/aggregatedData/payouts', '/aggregatedData/payouts?limit=100', `/aggregatedData/payouts?limit=1000`];
     const [aggregates, payouts] = await Promise.all([
-      generateLoad({ url: server.url, paths: readers.map((userId) => `/aggregatedData/${userId}`), connections: 16, durationSeconds: DURATION_SECONDS, overallRate: AGGREGATE_RATE }),
+      generateLoad({
+        url: server.url,
+        paths: readers.map((userId) => `/aggregatedData/${userId}`),
+        connections: 16,
+        durationSeconds: DURATION_SECONDS,
+        overallRate: AGGREGATE_RATE,
+      }),
       generateLoad({ url: server.url, paths: payoutPaths, connections: 4, durationSeconds: DURATION_SECONDS, overallRate: PAYOUTS_RATE }),
     ]);
     const errors = aggregates.errors + aggregates.non2xx + aggregates.timeouts + payouts.errors + payouts.non2xx + payouts.timeouts;
@@ -47,7 +55,9 @@ export async function loadTest(_options: BenchOptions): Promise<ScenarioResult> 
         loadAggregateP99Ms: `load test: GET /aggregatedData/{userId} p99 at ${AGGREGATE_RATE}/s`,
         loadPayoutsP99Ms: `load test: GET /aggregatedData/payouts p99 at ${PAYOUTS_RATE}/s`,
       },
-      notes: [`load test (${DURATION_SECONDS} s, fixed rates, both routes at once, 127.0.0.1): ${describe('aggregates', aggregates)}; ${describe('payouts (5,000 payout users, limits 1000/100)', payouts)}`],
+      notes: [
+        `load test (${DURATION_SECONDS} s, fixed rates, both routes at once, 127.0.0.1): ${describe('aggregates', aggregates)}; ${describe('payouts (5,000 payout users, limits 1000/100)', payouts)}`,
+      ],
     };
   } finally {
     await server.close();

@@ -37,13 +37,17 @@ export async function pageApply(options: BenchOptions): Promise<ScenarioResult> 
     else progress(`page apply warm-up ${page + 1}/${warmUp}: ${Math.round(elapsed)} ms`);
   }
   const typical = median(durations);
-  progress(`page apply: median ${Math.round(typical)} ms over ${measured} pages (min ${Math.round(Math.min(...durations))}, max ${Math.round(Math.max(...durations))})`);
+  progress(
+    `page apply: median ${Math.round(typical)} ms over ${measured} pages (min ${Math.round(Math.min(...durations))}, max ${Math.round(Math.max(...durations))})`,
+  );
   return {
     figures: {
       pageApplyFractionOfTick: rounded(typical / TICK_MS, 4),
       pageApplyMs: Math.round(typical),
       pageApplyMaxMs: Math.round(Math.max(...durations)),
     },
-    notes: [`page apply: 1000 transactions over ${USERS} users, APPLY_CONCURRENCY ${config.applyConcurrency}, median of ${measured} pages after ${warmUp} warm-up pages`],
+    notes: [
+      `page apply: 1000 transactions over ${USERS} users, APPLY_CONCURRENCY ${config.applyConcurrency}, median of ${measured} pages after ${warmUp} warm-up pages`,
+    ],
   };
 }

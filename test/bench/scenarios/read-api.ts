@@ -59,7 +59,12 @@ async function inProcessHandler(userIds: readonly string[], connections: number,
   const { handler } = await import('../../../functions/get-user-aggregate');
   const route = { routeKey: 'GET /aggregatedData/{userId}' };
   return closedLoop(userIds, connections, durationMs, async (userId, sequence) => {
-    const event = gatewayEvent({ method: 'GET', url: `/aggregatedData/${userId}`, headers: { host: '127.0.0.1' }, sourceIp: '127.0.0.1' }, { ...route, pathParameters: { userId } }, `bench-${sequence}`, Date.now());
+    const event = gatewayEvent(
+      { method: 'GET', url: `/aggregatedData/${userId}`, headers: { host: '127.0.0.1' }, sourceIp: '127.0.0.1' },
+      { ...route, pathParameters: { userId } },
+      `bench-${sequence}`,
+      Date.now(),
+    );
     const response = await handler(event, lambdaContext('get-user-aggregate', 5000));
     if (response.statusCode !== 200) throw new Error(`handler answered ${response.statusCode} for ${userId}`);
   });
@@ -69,7 +74,13 @@ async function inProcessHandler(userIds: readonly string[], connections: number,
  * Figure 4 in alternating rounds (HTTP for a while, then raw GetItem), so a change in background
  * load affects both sides alike. Also the server process's CPU per request on each side.
  */
-async function readPath(url: string, tableName: string, readers: readonly string[], calls: DynamoDbCalls, options: { rounds: number; roundSeconds: number }): Promise<Record<string, number>> {
+async function readPath(
+  url: string,
+  tableName: string,
+  readers: readonly string[],
+  calls: DynamoDbCalls,
+  options: { rounds: number; roundSeconds: number },
+): Promise<Record<string, number>> {
   const paths = shuffled(readers).map((userId) => `/aggregatedData/${userId}`);
   await timedRequests(`${url}${paths[0]}`, 50);
   // Warm both paths up (JIT, connection pools) before anything counts.
@@ -87,7 +98,12 @@ async function readPath(url: string, tableName: string, readers: readonly string
     let used = process.cpuUsage(cpu);
     httpCalls += calls.total();
     if (load.non2xx + load.errors > 0) throw new Error(`read path: ${load.non2xx} non-2xx and ${load.errors} errors`);
-    Object.assign(http, { requests: http.requests + load.requests, seconds: http.seconds + load.durationSeconds, cpuMicros: http.cpuMicros + used.user + used.system, generatorCpuMs: http.generatorCpuMs + load.generatorCpuMs });
+    Object.assign(http, {
+      requests: http.requests + load.requests,
+      seconds: http.seconds + load.durationSeconds,
+      cpuMicros: http.cpuMicros + used.user + used.system,
+      generatorCpuMs: http.generatorCpuMs + load.generatorCpuMs,
+    });
     http.p50.push(load.p50Ms);
     http.p99.push(load.p99Ms);
     cpu = process.cpuUsage();
@@ -99,8 +115,14 @@ async function readPath(url: string, tableName: string, readers: readonly string
     cpu = process.cpuUsage();
     const invoked = await inProcessHandler(shuffled(readers), CONNECTIONS, options.roundSeconds * 1000);
     used = process.cpuUsage(cpu);
-    Object.assign(inProcess, { requests: inProcess.requests + invoked.requests, seconds: inProcess.seconds + invoked.seconds, cpuMicros: inProcess.cpuMicros + used.user + used.system });
-    progress(`read path round ${round + 1}/${options.rounds}: HTTP ${Math.round(load.requestsPerSecond)} req/s (p99 ${load.p99Ms} ms), raw GetItem ${Math.round(direct.requests / direct.seconds)} /s (p99 ${direct.p99.toFixed(1)} ms), handler in-process ${Math.round(invoked.requests / invoked.seconds)} /s`);
+    Object.assign(inProcess, {
+      requests: inProcess.requests + invoked.requests,
+      seconds: inProcess.seconds + invoked.seconds,
+      cpuMicros: inProcess.cpuMicros + used.user + used.system,
+    });
+    progress(
+      `read path round ${round + 1}/${options.rounds}: HTTP ${Math.round(load.requestsPerSecond)} req/s (p99 ${load.p99Ms} ms), raw GetItem ${Math.round(direct.requests / direct.seconds)} /s (p99 ${direct.p99.toFixed(1)} ms), handler in-process ${Math.round(invoked.requests / invoked.seconds)} /s`,
+    );
   }
   const httpRate = http.requests / http.seconds;
   const rawRate = raw.requests / raw.seconds;
@@ -122,7 +144,11 @@ async function readPath(url: string, tableName: string, readers: readonly string
 }
 
 /** A fixed pseudo-random order of the users, so requests do not walk the key space in order. */
-const shuffled = (ids: readonly string[]): string[] => ids.map((id, i) => ({ id, key: (i * 2_654_435_761) % 4_294_967_296 })).sort((a, b) => a.key - b.key).map((entry) => entry.id);
+const shuffled = (ids: readonly string[]): string[] =>
+  ids
+    .map((id, i) => ({ id, key: (i * 2_654_435_761) % 4_294_967_296 }))
+    .sort((a, b) => a.key - b.key)
+    .map((entry) => entry.id);
 
 /**
  * Figures 4 and 5, through the local read API (HTTP → API Gateway v2 event → the Lambda
@@ -154,7 +180,11 @@ export async function readApi(options: BenchOptions): Promise<ScenarioResult> {
     // First, so every payouts measurement below runs in an equally warm process.
     const readFigures = await readPath(server.url, table.tableName, readers, calls, { rounds, roundSeconds });
     const payoutCalls: Record<number, number> = {};
-    for (const [from, to] of [[0, 100], [100, 1_000], [1_000, 100_000]] as const) {
+    for (const [from, to] of [
+      [0, 100],
+      [100, 1_000],
+      [1_000, 100_000],
+    ] as const) {
       const loading = Date.now();
       await putAggregates(table.document, table.tableName, payees.slice(from, to), { withPayout: true });
       calls.reset();
@@ -163,7 +193,9 @@ export async function readApi(options: BenchOptions): Promise<ScenarioResult> {
       smallPages[to] = await timedRequests(smallPageUrl, samples, WARM_UP);
       largestFirst[to] = await timedRequests(largestFirstUrl, samples, WARM_UP);
       progress(`payouts sort=-totalPayout first page (limit=100) with ${to} payout users: p50 ${median(largestFirst[to]!).toFixed(1)} ms`);
-      progress(`payouts first page with ${to} payout users: p50 ${median(payouts[to]!).toFixed(1)} ms, p99 ${percentile(payouts[to]!, 99).toFixed(1)} ms (loaded ${to - from} in ${((Date.now() - loading) / 1000).toFixed(1)} s)`);
+      progress(
+        `payouts first page with ${to} payout users: p50 ${median(payouts[to]!).toFixed(1)} ms, p99 ${percentile(payouts[to]!, 99).toFixed(1)} ms (loaded ${to - from} in ${((Date.now() - loading) / 1000).toFixed(1)} s)`,
+      );
     }
     return {
       figures: {

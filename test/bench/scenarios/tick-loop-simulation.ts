@@ -21,7 +21,13 @@ export async function tickLoopSimulation(_options: BenchOptions, measured: Recor
 
   // A long catch-up.
   const now = Date.parse('2025-01-01T12:00:00Z');
-  const backlog = phasedTraffic({ fromMs: now - 3 * 3_600_000, phases: [{ durationMs: 2 * 3_600_000, perMinute: 100_000 / 120 }], lateFraction: 0, lateSeconds: [0, 0], prefix: 'backlog' });
+  const backlog = phasedTraffic({
+    fromMs: now - 3 * 3_600_000,
+    phases: [{ durationMs: 2 * 3_600_000, perMinute: 100_000 / 120 }],
+    lateFraction: 0,
+    lateSeconds: [0, 0],
+    prefix: 'backlog',
+  });
   const catchUp = simulatedIngestion(backlog, now, { INGEST_FROM: new Date(now - 4 * 3_600_000).toISOString() });
   const ticks = await simulateTickLoop(catchUp.deps, catchUp.clock, {
     tickWorkMs,
@@ -35,7 +41,9 @@ export async function tickLoopSimulation(_options: BenchOptions, measured: Recor
   const shortEfficiency = firstTwenty.perMinute / 5000;
   const lost = ticks.filter((tick) => tick.report?.outcome === 'budget-exhausted').length;
   const throttled = ticks.filter((tick) => tick.throttled).length;
-  progress(`simulated catch-up of ${backlog.length}: efficiency ${efficiency.toFixed(4)} (first 20 pages ${shortEfficiency.toFixed(4)}), ${lost} ticks found no call slot, ${throttled} throttled, tick ${tickWorkMs} ms`);
+  progress(
+    `simulated catch-up of ${backlog.length}: efficiency ${efficiency.toFixed(4)} (first 20 pages ${shortEfficiency.toFixed(4)}), ${lost} ticks found no call slot, ${throttled} throttled, tick ${tickWorkMs} ms`,
+  );
   notes.push(
     `simulated catch-up (real runTick + call slots, in-memory storage, virtual time, state machine cadence, tick ${tickWorkMs} ms): ${backlog.length} transactions, ${overall.fullPages} full pages, efficiency ${efficiency.toFixed(4)} overall and ${shortEfficiency.toFixed(4)} over the first 20 pages; ${lost} ticks found no free call slot`,
   );

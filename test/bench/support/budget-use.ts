@@ -4,7 +4,11 @@
  * k × page size over that span. Measuring whole intervals keeps the estimate unbiased when calls
  * are unevenly spaced (5 ticks per execution, then the gap to the next execution).
  */
-export function ingestedPerMinute(calls: readonly { atMs: number; items: number }[], pageSize: number, minuteMs: number): { perMinute: number; fullPages: number; spanMs: number } {
+export function ingestedPerMinute(
+  calls: readonly { atMs: number; items: number }[],
+  pageSize: number,
+  minuteMs: number,
+): { perMinute: number; fullPages: number; spanMs: number } {
   const firstFull = calls.findIndex((call) => call.items === pageSize);
   let end = firstFull;
   while (end < calls.length && calls[end]!.items === pageSize) end++;

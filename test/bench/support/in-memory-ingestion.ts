@@ -52,7 +52,11 @@ export function countingWriter(): AggregateWriter & { distinct(): number; distin
 }
 
 /** The Transaction API's paging over a fixed list of items (inclusive second bounds, nothing from the future, late arrivals once arrived). */
-export function datasetSource(items: readonly DatasetItem[], nowMs: () => number, pageSize = 1000): TransactionSource & { calls: { atMs: number; items: number }[] } {
+export function datasetSource(
+  items: readonly DatasetItem[],
+  nowMs: () => number,
+  pageSize = 1000,
+): TransactionSource & { calls: { atMs: number; items: number }[] } {
   const dataset = explicitDataset(items);
   const calls: { atMs: number; items: number }[] = [];
   return {
@@ -63,7 +67,10 @@ export function datasetSource(items: readonly DatasetItem[], nowMs: () => number
       const totalItems = dataset.count(fromMs, toMs, nowMs());
       const records = dataset.slice(fromMs, toMs, (page - 1) * pageSize, pageSize, nowMs()).map((item) => item.record);
       calls.push({ atMs: nowMs(), items: records.length });
-      return { records, meta: { totalItems, itemCount: records.length, itemsPerPage: pageSize, totalPages: Math.ceil(totalItems / pageSize), currentPage: page } };
+      return {
+        records,
+        meta: { totalItems, itemCount: records.length, itemsPerPage: pageSize, totalPages: Math.ceil(totalItems / pageSize), currentPage: page },
+      };
     },
   };
 }

@@ -12,7 +12,13 @@ export interface TrafficPhase {
  * chosen by a hash of the id, so the same in every run) is listed only `lateSeconds` after its
  * createdAt, the rest at once.
  */
-export function phasedTraffic(options: { fromMs: number; phases: TrafficPhase[]; lateFraction: number; lateSeconds: [number, number]; prefix: string }): DatasetItem[] {
+export function phasedTraffic(options: {
+  fromMs: number;
+  phases: TrafficPhase[];
+  lateFraction: number;
+  lateSeconds: [number, number];
+  prefix: string;
+}): DatasetItem[] {
   const items: DatasetItem[] = [];
   let phaseStart = options.fromMs;
   let n = 0;
@@ -25,7 +31,12 @@ export function phasedTraffic(options: { fromMs: number; phases: TrafficPhase[];
       const late = (draw % 1_000_000) / 1_000_000 < options.lateFraction;
       const [min, max] = options.lateSeconds;
       const visibleAt = late ? at + (min + ((draw >>> 20) % (max - min + 1))) * 1000 : undefined;
-      items.push({ at, id, visibleAt, record: { id, userId: `user-${n % 300}`, createdAt: new Date(at).toISOString(), type: transactionTypes[n % 4], amount: new DecimalText('1') } });
+      items.push({
+        at,
+        id,
+        visibleAt,
+        record: { id, userId: `user-${n % 300}`, createdAt: new Date(at).toISOString(), type: transactionTypes[n % 4], amount: new DecimalText('1') },
+      });
     }
     phaseStart += phase.durationMs;
   }

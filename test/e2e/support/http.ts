@@ -34,7 +34,13 @@ export interface Status {
 export const statusOf = async (apiUrl: string): Promise<Status> => (await (await fetch(`${apiUrl}/status`)).json()) as Status;
 
 /** Polls `probe` until it returns a value other than undefined, or fails with the last reason and `context()` (e.g. progress lines). */
-export async function eventually<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, context: () => string = () => '', intervalMs = 250): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+  context: () => string = () => '',
+  intervalMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

@@ -24,7 +24,7 @@ export interface KnownHistory {
 export function knownHistory(options: { endMs: number; minutes: number; transactions: number; users: number; seed: number }): KnownHistory {
   const random = seededRandom(options.seed);
   const startMs = options.endMs - options.minutes * 60_000;
-  const at = () => startMs + Math.floor(random() * (options.endMs - startMs) / 1000) * 1000;
+  const at = () => startMs + Math.floor((random() * (options.endMs - startMs)) / 1000) * 1000;
   const user = () => `u${String(integerBetween(random, 1, options.users)).padStart(4, '0')}`;
   const items: DatasetItem[] = [];
   for (let i = 0; i < options.transactions; i++) {
@@ -67,7 +67,10 @@ export function knownHistory(options: { endMs: number; minutes: number; transact
 }
 
 /** Wraps the mock so that chosen calls to /transactions fail (1-based call numbers). */
-export function withFaults(api: MockTransactionApi, faults: Record<number, MockResponse>): { handler: (request: MockRequest) => MockResponse; calls: () => number } {
+export function withFaults(
+  api: MockTransactionApi,
+  faults: Record<number, MockResponse>,
+): { handler: (request: MockRequest) => MockResponse; calls: () => number } {
   let calls = 0;
   return {
     handler: (request) => {
