@@ -13,7 +13,7 @@ process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
     bundled += 1;
     return true;
   }
-  // any: the rest of write's overloads (encoding, callback), passed on untouched.
+  // biome-ignore lint/suspicious/noExplicitAny: the rest of write's overloads (encoding, callback), passed on untouched.
   return stderrWrite(chunk, ...(rest as [any]));
 }) as typeof process.stderr.write;
 

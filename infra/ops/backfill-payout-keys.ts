@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import Big from 'big.js';
 import { ScanCommand, UpdateCommand, NumberValue, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
+import { optionsOrUsage } from './command-line';
 import { payoutSortKey } from '../../lib/core/payout-sort-key';
 import { decimalText } from '../../lib/store/stored-number';
 import { isConditionalCheckFailure } from '../../lib/store/store-context';
@@ -90,13 +91,12 @@ export async function backfillPayoutKeys(document: DynamoDBDocumentClient, table
 }
 
 export async function backfillCommand(argv: string[], print: (line: string) => void = console.log): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { table: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } }));
-  } catch (error) {
-    print(`${(error as Error).message}\n${usage}`);
-    return 2;
-  }
+  const values = optionsOrUsage(
+    () => parseArgs({ args: argv, options: { table: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } }).values,
+    usage,
+    print,
+  );
+  if (!values) return 2;
   if (!values.table) {
     print(usage);
     return 2;

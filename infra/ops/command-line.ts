@@ -21,3 +21,16 @@ export async function withDocumentClient<T>(use: (document: DynamoDBDocumentClie
     document.destroy();
   }
 }
+
+/**
+ * The command's parsed options, or undefined after printing what was wrong and the usage
+ * (node:util parseArgs throws on an unknown or malformed option).
+ */
+export function optionsOrUsage<T>(parse: () => T, usage: string, print: (line: string) => void): T | undefined {
+  try {
+    return parse();
+  } catch (error) {
+    print(`${(error as Error).message}\n${usage}`);
+    return undefined;
+  }
+}

@@ -1,4 +1,4 @@
-import { runFromCommandLine, withDocumentClient } from './command-line';
+import { optionsOrUsage, runFromCommandLine, withDocumentClient } from './command-line';
 import { parseArgs } from 'node:util';
 import { ingestionDefaults } from '../../lib/ingestion/ingestion-config';
 import { rewindTarget } from '../../lib/ingestion/rewind-target';
@@ -13,16 +13,16 @@ AWS credentials and region (AWS_REGION, AWS_PROFILE); AWS_ENDPOINT_URL_DYNAMODB 
 
 /** The command: returns the exit code and prints what it did or why it refused. */
 export async function rewindIngestion(argv: string[], nowMs = Date.now(), print: (line: string) => void = console.log): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { table: { type: 'string' }, to: { type: 'string' }, 'marker-ttl-days': { type: 'string', default: String(ingestionDefaults.markerTtlDays) } },
-    }));
-  } catch (error) {
-    print(`${(error as Error).message}\n${usage}`);
-    return 2;
-  }
+  const values = optionsOrUsage(
+    () =>
+      parseArgs({
+        args: argv,
+        options: { table: { type: 'string' }, to: { type: 'string' }, 'marker-ttl-days': { type: 'string', default: String(ingestionDefaults.markerTtlDays) } },
+      }).values,
+    usage,
+    print,
+  );
+  if (!values) return 2;
   const markerTtlDays = Number(values['marker-ttl-days']);
   if (!values.table || !values.to || !(markerTtlDays > 0)) {
     print(usage);

@@ -1,4 +1,4 @@
-import { runFromCommandLine, withDocumentClient } from './command-line';
+import { optionsOrUsage, runFromCommandLine, withDocumentClient } from './command-line';
 import { parseArgs } from 'node:util';
 import { operatorActions, type OperatorAction } from '../../lib/core/operator-action';
 import { ingestionDefaults } from '../../lib/ingestion/ingestion-config';
@@ -19,22 +19,22 @@ Uses the usual AWS credentials and region; AWS_ENDPOINT_URL_DYNAMODB for DynamoD
 
 /** The command: returns the exit code and prints what it did or why it refused. */
 export async function unjamIngestion(argv: string[], nowMs = Date.now(), print: (line: string) => void = console.log): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        table: { type: 'string' },
-        action: { type: 'string' },
-        by: { type: 'string' },
-        reason: { type: 'string' },
-        'marker-ttl-days': { type: 'string', default: String(ingestionDefaults.markerTtlDays) },
-      },
-    }));
-  } catch (error) {
-    print(`${(error as Error).message}\n${usage}`);
-    return 2;
-  }
+  const values = optionsOrUsage(
+    () =>
+      parseArgs({
+        args: argv,
+        options: {
+          table: { type: 'string' },
+          action: { type: 'string' },
+          by: { type: 'string' },
+          reason: { type: 'string' },
+          'marker-ttl-days': { type: 'string', default: String(ingestionDefaults.markerTtlDays) },
+        },
+      }).values,
+    usage,
+    print,
+  );
+  if (!values) return 2;
   const { table, action, by, reason } = values;
   const markerTtlDays = Number(values['marker-ttl-days']);
   if (!table || !isAction(action) || !by?.trim() || !reason?.trim() || !(markerTtlDays > 0)) {

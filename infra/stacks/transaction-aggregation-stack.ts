@@ -1,5 +1,5 @@
 import { CfnOutput, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { AggregatesTable } from './aggregates-table';
 import { MIN_PROD_LOG_RETENTION_DAYS, type ServiceConfig } from './config';
 import { DataKey } from './data-key';

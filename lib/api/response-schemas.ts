@@ -144,5 +144,4 @@ export const problemSchema = describe(
   { id: 'Problem', description: 'RFC 9457 problem details (application/problem+json). Never a stack trace or an internal message.' },
 );
 
-export type UserAggregateBody = z.infer<typeof userAggregateSchema>;
 export type IngestionStatusBody = z.infer<typeof ingestionStatusSchema>;

@@ -2,7 +2,7 @@ import Big from 'big.js';
 import { transactionIdentity, type Transaction, type TransactionType } from './transaction';
 
 // The read side's view lives apart so the read functions need not load transaction validation (zod).
-export { viewOf, type AggregateView } from './aggregate-view';
+export { viewOf } from './aggregate-view';
 
 /** The stored sums of one user; balance is derived (earned − spent). Exact decimal strings. */
 export type AggregateSums = Record<TransactionType, string>;

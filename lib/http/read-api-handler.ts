@@ -25,7 +25,6 @@ const requestLogKeys = (): MiddlewareObj<Event, Result> => ({
  */
 function countReadError(): void {
   // A require inside the function: esbuild keeps the module in the bundle but runs it only here.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { metrics } = require('../metrics') as typeof import('../metrics');
   metrics.addMetric('ReadErrors', 'Count', 1);
   metrics.publishStoredMetrics();

@@ -17,6 +17,7 @@ import {
   type PendingPage,
   type QuarantineStore,
   type TickOutcome,
+  type TransactionPage,
   type TransactionSource,
 } from './ports';
 
@@ -100,7 +101,7 @@ export async function runTick(deps: TickDependencies): Promise<TickReport> {
     return quiet('budget-exhausted');
   }
   const fetchedAtMs = deps.nowMs();
-  let page;
+  let page: TransactionPage;
   try {
     page = await deps.source.fetchPage(window, plan.page);
   } catch (error) {

@@ -70,9 +70,6 @@ const records: readonly ExtremeRecord[] = [
   { id: 'extreme-zero-payout', userId: 'extreme-zero', createdAt: iso, type: 'payout', amount: '0' },
 ];
 
-/** The users the extreme records belong to (none is a generated or an example user). */
-export const extremeUserIds = [...new Set(records.map((record) => record.userId))];
-
 /**
  * The extreme records as dataset items, 5 s apart from 7 s after `firstExampleAtMs` (the seed
  * example's first transaction): locally inside the generated history, so the first pages mix

@@ -5,7 +5,7 @@ import { positionAfterAction, type JammedCall, type OperatorAction } from '../co
 import type { Transaction } from '../core/transaction';
 import { OPERATOR_QUARANTINE_SEQUENCE } from './aggregate-writer';
 import { quarantineEntry } from '../core/quarantine-entry';
-import { type CursorState, type OperatorActionRecord, type PendingPage } from '../ingestion/ports';
+import type { CursorState, OperatorActionRecord, PendingPage } from '../ingestion/ports';
 import { batchGetAll } from './batch-get';
 import { createCursorRepository, type OperatorChange } from './cursor-repository';
 import { createQuarantineStore } from './quarantine-store';

@@ -6,6 +6,7 @@ import { sharedDocumentClient } from './dynamo-client';
 import { createCursorRepository } from './cursor-repository';
 import { decimalText } from './stored-number';
 import type { StoreContext } from './store-context';
+import type { AggregateItem } from './item-shapes';
 import { decodePayoutSortKey, payoutLowerBound } from '../core/payout-sort-key';
 import { keys, PAYOUT_INDEX_PARTITION, tableSchema } from './table-schema';
 
@@ -41,13 +42,15 @@ export function createReadStore({ document, tableName }: StoreContext, options: 
       }),
     );
     if (!Item) return undefined;
+    // updatedAt is absent on an aggregate written before it existed.
+    const item = Item as Pick<AggregateItem, 'earned' | 'spent' | 'payout' | 'paidOut'> & Partial<Pick<AggregateItem, 'updatedAt'>>;
     const aggregate = viewOf({
-      earned: decimalText(Item.earned),
-      spent: decimalText(Item.spent),
-      payout: decimalText(Item.payout),
-      paidOut: decimalText(Item.paidOut),
+      earned: decimalText(item.earned),
+      spent: decimalText(item.spent),
+      payout: decimalText(item.payout),
+      paidOut: decimalText(item.paidOut),
     });
-    return Item.updatedAt === undefined ? { aggregate } : { aggregate, updatedAt: String(Item.updatedAt) };
+    return item.updatedAt === undefined ? { aggregate } : { aggregate, updatedAt: String(item.updatedAt) };
   };
 
   return {

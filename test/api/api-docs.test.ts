@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { handler } from '../../functions/api-docs';
 import { apiRoutes } from '../../infra/definitions/routes';
 import { getEvent, header, lambdaContext } from './support/http-events';
-import { expectConformsToOpenApi, getConforming, openApiDocument } from './support/openapi-validator';
+import { expectConformsToOpenApi, getConforming, type openApiDocument } from './support/openapi-validator';
 
 const get = (url: string, overrides = {}) => getConforming(handler, url, overrides);
 

@@ -4,7 +4,7 @@ import type { Transaction } from '../../lib/core/transaction';
 import { createAggregateWriter } from '../../lib/store/aggregate-writer';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
 import { createReadStore, MAX_FILTERED_ENTRIES_PER_PAGE } from '../../lib/store/read-store';
-import { type PayoutSort } from '../../lib/api/ports';
+import type { PayoutSort } from '../../lib/api/ports';
 import { createTestTable } from '../support/dynamodb-table';
 import { header } from './support/http-events';
 import { getConforming } from './support/openapi-validator';

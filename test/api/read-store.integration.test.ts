@@ -7,7 +7,7 @@ import { handler as getStatus } from '../../functions/get-status';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
 import type { AggregateSums } from '../../lib/core/aggregate';
 import { createReadStore } from '../../lib/store/read-store';
-import { type ReadStore } from '../../lib/api/ports';
+import type { ReadStore } from '../../lib/api/ports';
 import { keys, PAYOUT_INDEX_PARTITION } from '../../lib/store/table-schema';
 import { createTestTable } from '../support/dynamodb-table';
 import { header } from './support/http-events';
@@ -100,7 +100,7 @@ describe('aggregates read back from DynamoDB Local', () => {
 describe('payouts paged from the sparse index', () => {
   it('walks 2,500 users in pages of 1000 through the Link header: ordered by userId, no gap, no repeat, no payout-0 user', async () => {
     const expected = new Map([example, exact].map(([userId, sums]) => [userId, sums.payout]));
-    withPayout.forEach((userId, index) => expected.set(userId, `${index + 1}.01`));
+    for (const [index, userId] of withPayout.entries()) expected.set(userId, `${index + 1}.01`);
     const seen: { userId: string; totalPayout: string }[] = [];
     const pageSizes: number[] = [];
     let url: string | undefined = '/aggregatedData/payouts';

@@ -33,8 +33,8 @@ export function benchOptionsFrom(argv: readonly string[]): BenchRun {
     const argument = argv[i]!;
     if (argument === '--quick') run.quick = true;
     else if (argument === '--load') load = true;
-    else if (argument === '--out') run.out = valueOf(argv, ++i, '--out');
-    else if (argument === '--only') only = valueOf(argv, ++i, '--only').split(',').filter(Boolean);
+    else if (argument === '--out') run.out = optionValue(argv, ++i, '--out');
+    else if (argument === '--only') only = optionValue(argv, ++i, '--only').split(',').filter(Boolean);
     else if (argument === '--help' || argument === '-h') {
       process.stdout.write(`${usage}\n`);
       process.exit(0);
@@ -50,7 +50,7 @@ export function benchOptionsFrom(argv: readonly string[]): BenchRun {
   return run;
 }
 
-function valueOf(argv: readonly string[], index: number, option: string): string {
+function optionValue(argv: readonly string[], index: number, option: string): string {
   const value = argv[index];
   if (value === undefined || value === '' || value.startsWith('--')) throw new Error(`${option} needs a value\n${usage}`);
   return value;

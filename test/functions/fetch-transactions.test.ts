@@ -8,9 +8,9 @@ import { lambdaContext } from '../../infra/local/lambda-context';
 // Each test loads the handler afresh (its configuration is read once per container), so the SDK
 // classes are taken from the same fresh module registry and mocked there.
 let sdk: typeof LibDynamoDb;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the stub's input/output types differ per command
+// biome-ignore lint/suspicious/noExplicitAny: the stub's input/output types differ per command
 let dynamo: AwsStub<any, any, any>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+// biome-ignore lint/suspicious/noExplicitAny: as above
 let secrets: AwsStub<any, any, any>;
 /** The JSON lines the invocations printed (Powertools logs and EMF metrics), stdout and stderr alike. */
 let printed: Record<string, unknown>[];

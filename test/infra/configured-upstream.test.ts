@@ -2,6 +2,7 @@ import { serviceConfigFrom } from '../../infra/stacks/config';
 import { unacknowledgedFindings } from './support/nag-findings';
 import { actionsOf, statementsOfRole } from './support/role-statements';
 import { synthesizeService } from './support/synthesize-service';
+import type { CfnValue } from './support/cfn-value';
 
 const partnerUrl = 'https://transactions.partner.example/api';
 const secretName = 'partner/transactions-api-key';
@@ -20,8 +21,7 @@ const service = synthesizeService({
 });
 const { template, stack, logicalId } = service;
 const fetchFunctionId = logicalId(stack.ingestion.fetchFunction.fn);
-// any: synthesized CloudFormation JSON is untyped by nature; every use asserts the fields it reads.
-const fetchProperties = (template.findResources('AWS::Lambda::Function')[fetchFunctionId] as { Properties: Record<string, any> }).Properties;
+const fetchProperties = (template.findResources('AWS::Lambda::Function')[fetchFunctionId] as { Properties: Record<string, CfnValue> }).Properties;
 
 describe('with a Transaction API configured', () => {
   test('the mock upstream is not deployed: no mock function, API, route or output', () => {

@@ -6,6 +6,7 @@ import type { StoreContext } from '../../lib/store/store-context';
 import { keys } from '../../lib/store/table-schema';
 import { actionsOf, statementsOfRole } from './support/role-statements';
 import { synthesizeService } from './support/synthesize-service';
+import type { CfnValue } from './support/cfn-value';
 
 /**
  * What a first production deploy needs beyond a template that synthesizes (issue 12): one
@@ -14,10 +15,9 @@ import { synthesizeService } from './support/synthesize-service';
 const service = synthesizeService({ upstream: 'mock' });
 const { template, stack, logicalId } = service;
 
-// any: synthesized CloudFormation JSON is untyped by nature; every use asserts the fields it reads.
-type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] };
+type Resource = { Type: string; Properties: Record<string, CfnValue>; DependsOn?: string[] };
 const resourcesOf = (type: string): Record<string, Resource> => template.findResources(type) as Record<string, Resource>;
-const propertiesOf = (type: string, id: string): Record<string, any> => resourcesOf(type)[id]!.Properties;
+const propertiesOf = (type: string, id: string): Record<string, CfnValue> => resourcesOf(type)[id]!.Properties;
 
 /** The stack-id suffix every unique name ends with (CloudFormation resolves it at deploy time). */
 const stackIdSuffix = { 'Fn::Select': [4, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] };
@@ -93,8 +93,7 @@ describe('public routes (item 4)', () => {
 });
 
 describe('alarms (item 6)', () => {
-  // any: CloudFormation alarm properties, checked field by field below
-  const alarms = Object.values(resourcesOf('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties as Record<string, any>);
+  const alarms = Object.values(resourcesOf('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties as Record<string, CfnValue>);
   const alarmOn = (namespace: string, metricName: string) => {
     const found = alarms.filter((alarm) => alarm.Namespace === namespace && alarm.MetricName === metricName);
     expect(found).toHaveLength(1);
@@ -270,8 +269,13 @@ describe('stack hygiene (item 7)', () => {
   });
 
   test('the read store asks for exactly what those grants allow (partition and attributes)', async () => {
-    const sent: Array<Record<string, any>> = [];
-    const document = { send: async (command: { input: Record<string, any> }) => (sent.push(command.input), {}) } as unknown as StoreContext['document'];
+    const sent: Array<Record<string, CfnValue>> = [];
+    const document = {
+      send: async (command: { input: Record<string, CfnValue> }) => {
+        sent.push(command.input);
+        return {};
+      },
+    } as unknown as StoreContext['document'];
     const store = createReadStore({ document, tableName: 'table' });
     await store.getStatus();
     await store.getAggregate('074092');

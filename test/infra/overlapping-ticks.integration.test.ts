@@ -98,7 +98,7 @@ test.each([
       if (previous) {
         // The cursor never goes backwards: the sequence only grows, and every watermark only moves forward.
         expect(now.sequence).toBeGreaterThanOrEqual(previous.sequence);
-        now.position.forEach((second, pass) => expect(second).toBeGreaterThanOrEqual(previous!.position[pass]!));
+        for (const [pass, second] of now.position.entries()) expect(second).toBeGreaterThanOrEqual(previous.position[pass]!);
       }
       previous = now;
       clock.advance(intervalMs);
@@ -108,7 +108,7 @@ test.each([
     expect(checkpoints.length).toBeGreaterThanOrEqual(10);
     for (let i = 1; i < checkpoints.length; i++) {
       expect(checkpoints[i]!.sequence).toBeGreaterThan(checkpoints[i - 1]!.sequence);
-      checkpoints[i]!.position.forEach((second, pass) => expect(second).toBeGreaterThanOrEqual(checkpoints[i - 1]!.position[pass]!));
+      for (const [pass, second] of checkpoints[i]!.position.entries()) expect(second).toBeGreaterThanOrEqual(checkpoints[i - 1]!.position[pass]!);
     }
 
     // Every record was read (the head caught up and the late ones arrived long ago).

@@ -2,6 +2,7 @@ import { unacknowledgedFindings } from './support/nag-findings';
 import { actionsOf, statementsOfRole } from './support/role-statements';
 import { governedStackTests } from './support/governed-stack-tests';
 import { synthesizeService } from './support/synthesize-service';
+import type { CfnValue } from './support/cfn-value';
 
 /** A production deployment with every opt-in switched on: one synthesis for the file. */
 const certificateArn = 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
@@ -17,8 +18,7 @@ const service = synthesizeService({
   fetchReservedConcurrency: '1',
 });
 const { template, stack, logicalId } = service;
-// any: synthesized CloudFormation JSON is untyped by nature; every use asserts the fields it reads.
-const functionProperties = (id: string) => (template.findResources('AWS::Lambda::Function')[id] as { Properties: Record<string, any> }).Properties;
+const functionProperties = (id: string) => (template.findResources('AWS::Lambda::Function')[id] as { Properties: Record<string, CfnValue> }).Properties;
 
 test('stage=prod: termination protection, the explicit account and region, the prod stage tag', () => {
   expect(stack.terminationProtection).toBe(true);

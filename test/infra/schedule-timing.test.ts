@@ -2,6 +2,7 @@ import { ingestionSchedule } from '../../infra/definitions/schedule';
 import { tickLoopDefinition, tickStateName } from '../../infra/definitions/tick-loop';
 import { upstreamContract } from '../../lib/core/upstream-contract';
 import { ingestionConfigFrom } from '../../lib/ingestion/ingestion-config';
+import type { CfnValue } from './support/cfn-value';
 
 /**
  * The timing arithmetic of infra/definitions/schedule.ts against the values the ingestion code
@@ -13,7 +14,7 @@ const fetchEnvironment = { TABLE_NAME: 'table', TRANSACTIONS_API_URL: 'https://p
 const deployed = ingestionConfigFrom({ ...fetchEnvironment, UPSTREAM_TIMEOUT_MS: String(tickBudget.upstreamTimeoutSeconds * 1000) });
 const definition = tickLoopDefinition('arn:aws:lambda:eu-west-1:123456789012:function:fetch') as {
   TimeoutSeconds: number;
-  States: Record<string, Record<string, any>>;
+  States: Record<string, Record<string, CfnValue>>;
 };
 const states = Object.values(definition.States);
 

@@ -22,15 +22,15 @@ import { acknowledgements, unacknowledgedFindings } from './support/nag-findings
 import { actionsOf, statementsOfRole } from './support/role-statements';
 import { governedStackTests } from './support/governed-stack-tests';
 import { cdkJsonContext, synthesizeService } from './support/synthesize-service';
+import type { CfnValue } from './support/cfn-value';
 
 // One synthesis for the whole file: the demo deployment (`-c upstream=mock`).
 const service = synthesizeService({ upstream: 'mock' });
 const { template, stack, logicalId } = service;
 
-// any: synthesized CloudFormation JSON is untyped by nature; every use asserts the fields it reads.
-type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+type Resource = { Type: string; Properties: Record<string, CfnValue>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 const resourcesOf = (type: string): Record<string, Resource> => template.findResources(type) as Record<string, Resource>;
-const propertiesOf = (type: string, id: string): Record<string, any> => resourcesOf(type)[id]!.Properties;
+const propertiesOf = (type: string, id: string): Record<string, CfnValue> => resourcesOf(type)[id]!.Properties;
 
 const fetchFunctionId = logicalId(stack.ingestion.fetchFunction.fn);
 const readFunctionIds = new Map([...stack.readApi.functions].map(([handler, service]) => [handler, logicalId(service.fn)]));
@@ -314,7 +314,7 @@ describe('mock upstream (-c upstream=mock)', () => {
 });
 
 describe('alarms and dashboard', () => {
-  type Alarm = Record<string, any>; // CloudFormation alarm properties, checked field by field below
+  type Alarm = Record<string, CfnValue>; // CloudFormation alarm properties, checked field by field below
   const alarms = Object.values(resourcesOf('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties as Alarm);
   const alarmsOn = (metricName: string, dimension: { Name: string; Value: unknown }) =>
     alarms.filter((alarm) => alarm.MetricName === metricName && JSON.stringify(alarm.Dimensions) === JSON.stringify([dimension]));

@@ -6,7 +6,7 @@ import { referenceAggregates, viewOf, type AggregateSums } from '../../lib/core/
 import { DecimalText, validateRecord, type Transaction } from '../../lib/core/transaction';
 import { createDocumentClient } from '../../lib/store/dynamo-client';
 import { createReadStore } from '../../lib/store/read-store';
-import { type PayoutEntry, type PayoutSort } from '../../lib/api/ports';
+import type { PayoutEntry, PayoutSort } from '../../lib/api/ports';
 import { createTestTable } from '../support/dynamodb-table';
 import { FakeClock } from '../support/fake-clock';
 import { normalised, storedAggregates, storedCursor, testConfig, tick } from '../support/ingestion-harness';

@@ -1,7 +1,7 @@
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local';
 
 declare global {
-  // eslint-disable-next-line no-var -- globalThis slot shared between jest's globalSetup and globalTeardown
+  // `var`: a globalThis slot shared between jest's globalSetup and globalTeardown
   var __dynamoDbLocal: DynamoDbLocal | undefined;
 }
 

@@ -1,6 +1,6 @@
 import { DecimalText, type TransactionType } from '../../lib/core/transaction';
 import type { PageMeta, Window } from '../../lib/core/upstream-page';
-import { UpstreamCallError, type TransactionPage, type TransactionSource } from '../../lib/ingestion/ports';
+import type { UpstreamCallError, TransactionPage, TransactionSource } from '../../lib/ingestion/ports';
 
 /** A record as the upstream holds it, plus when it becomes visible (late arrivals appear after createdAt). */
 export interface UpstreamRecord {

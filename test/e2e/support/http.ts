@@ -1,4 +1,4 @@
-import { expectedPayouts, parseExact, type ExpectedAggregate } from './reference';
+import { type expectedPayouts, parseExact, type ExpectedAggregate } from './reference';
 
 export async function getExact(url: string): Promise<{ status: number; body: unknown; headers: Headers }> {
   const response = await fetch(url);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { statefulSnapshot, type StatefulSnapshot } from './stateful-resources';
 import type { SynthesizedService } from './synthesize-service';
+import type { CfnValue } from './cfn-value';
 
 export interface GovernedStackExpectations {
   /** The stateful resources as the template had them before issue 20 (test/infra/fixtures/). */
@@ -11,8 +12,7 @@ export interface GovernedStackExpectations {
   logRetentionDays: number;
 }
 
-// any: synthesized CloudFormation JSON is untyped by nature; every use asserts the fields it reads.
-type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+type Resource = { Type: string; Properties: Record<string, CfnValue>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 
 /**
  * Issue 20's promises for one synthesized stage: the Control Tower controls pass (fixed, or
@@ -60,7 +60,7 @@ export function governedStackTests(service: SynthesizedService, expected: Govern
       const key = resourcesOf('AWS::KMS::Key')[logicalId(stack.dataKey.key)]!;
       expect(key.DeletionPolicy).toBe('Retain');
       expect(key.Properties.EnableKeyRotation).toBe(true);
-      const statements = key.Properties.KeyPolicy.Statement as Array<Record<string, any>>;
+      const statements = key.Properties.KeyPolicy.Statement as Array<Record<string, CfnValue>>;
       const bySid = (sid: string) => statements.find((statement) => statement.Sid === sid);
       expect(bySid('UseThroughDynamoDbInThisAccount')).toMatchObject({ Effect: 'Allow', Principal: { AWS: '*' } });
       expect(Object.keys(bySid('UseThroughDynamoDbInThisAccount')!.Condition.StringEquals).sort()).toEqual(['kms:CallerAccount', 'kms:ViaService']);
