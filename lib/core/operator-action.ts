@@ -25,6 +25,8 @@ export const callKey = (call: JammedCall): string => `${call.pass}:${call.span.s
  *   checked by the tail later (their ledger counts are zero, so the check re-reads them).
  */
 export function positionAfterAction(position: IngestionPosition, call: JammedCall, action: OperatorAction): IngestionPosition | { refused: string } {
+  // Fresh reads never jam (a failed one waits, and the head meets the same seconds soon): nothing to act on.
+  if (call.pass === 'fresh') return { refused: 'a fresh read is never jammed: act on the head call that fails on the same seconds' };
   const open = { ...position.open };
   delete open[call.pass];
   if (action === 'split') {

@@ -9,7 +9,7 @@ const TICK_SECONDS = upstreamContract.windowSeconds / upstreamContract.callsPerW
 const positiveNumber = (fallback: number) => z.coerce.number().nonnegative().default(fallback);
 
 /** The passes' timing defaults: one definition, read by this schema and by the stack's configuration (infra/stacks/config.ts). */
-export const ingestionDefaults = { settleLagSeconds: 45, lateHorizonSeconds: 60, headLagTargetSeconds: 70, reconcileHours: 24 } as const;
+export const ingestionDefaults = { settleLagSeconds: 45, lateHorizonSeconds: 60, headLagTargetSeconds: 70, reconcileHours: 24, freshMarginSeconds: 2 } as const;
 
 const environmentSchema = z.object({
   TABLE_NAME: z.string().min(1),
@@ -20,6 +20,8 @@ const environmentSchema = z.object({
   LATE_HORIZON_SECONDS: z.coerce.number().positive().default(ingestionDefaults.lateHorizonSeconds),
   HEAD_LAG_TARGET_SECONDS: z.coerce.number().positive().default(ingestionDefaults.headLagTargetSeconds),
   RECONCILE_HOURS: positiveNumber(ingestionDefaults.reconcileHours),
+  /** Fresh reads end this many seconds before now (at least 1: the current second is still being written; at or above SETTLE_LAG_SECONDS: no fresh reads). */
+  FRESH_MARGIN_SECONDS: z.coerce.number().int().min(1).default(ingestionDefaults.freshMarginSeconds),
   UPSTREAM_TIMEOUT_MS: positiveNumber(5000),
   MARKER_TTL_DAYS: positiveNumber(7),
   APPLY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
@@ -66,6 +68,7 @@ export function ingestionConfigFrom(environment: NodeJS.ProcessEnv): IngestionCo
       headLagTargetSeconds: env.HEAD_LAG_TARGET_SECONDS,
       reconcileSeconds: env.RECONCILE_HOURS * 3600,
       markerSafeSeconds: markerSafeSeconds(env.MARKER_TTL_DAYS),
+      freshMarginSeconds: env.FRESH_MARGIN_SECONDS,
     },
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     markerTtlSeconds: env.MARKER_TTL_DAYS * 86_400,

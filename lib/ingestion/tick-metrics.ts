@@ -4,6 +4,7 @@ import type { TickReport } from './run-tick';
 /** One tick's figures as CloudWatch metrics (the lag alarms and the dashboard read these). */
 export function publishTickMetrics(metrics: Metrics, report: TickReport): void {
   metrics.addMetric('IngestionLagSeconds', MetricUnit.Seconds, report.lagSeconds);
+  metrics.addMetric('SettledLagSeconds', MetricUnit.Seconds, report.settledLagSeconds);
   metrics.addMetric('VerifiedLagSeconds', MetricUnit.Seconds, report.verifiedLagSeconds);
   metrics.addMetric('Fetched', MetricUnit.Count, report.fetched);
   metrics.addMetric('Applied', MetricUnit.Count, report.applied);
@@ -12,7 +13,10 @@ export function publishTickMetrics(metrics: Metrics, report: TickReport): void {
   metrics.addMetric('HeadCalls', MetricUnit.Count, report.pass === 'head' ? 1 : 0);
   metrics.addMetric('TailCalls', MetricUnit.Count, report.pass === 'tail' ? 1 : 0);
   metrics.addMetric('ReconcileCalls', MetricUnit.Count, report.pass === 'reconcile' ? 1 : 0);
-  metrics.addMetric('LateApplied', MetricUnit.Count, report.pass && report.pass !== 'head' ? report.applied : 0);
+  metrics.addMetric('FreshCalls', MetricUnit.Count, report.pass === 'fresh' ? 1 : 0);
+  metrics.addMetric('LateApplied', MetricUnit.Count, report.pass === 'tail' || report.pass === 'reconcile' ? report.applied : 0);
+  // The tail left seconds unchecked because their markers may have expired: the UnverifiedSeconds alarm reads this.
+  metrics.addMetric('UnverifiedSeconds', MetricUnit.Count, report.unverifiedSeconds ?? 0);
   metrics.addMetric('Conflicts', MetricUnit.Count, report.conflicts?.length ?? 0);
   const failed = report.outcome === 'rate-limited' || report.outcome === 'upstream-error';
   metrics.addMetric('UpstreamCallFailed', MetricUnit.Count, failed ? 1 : 0);

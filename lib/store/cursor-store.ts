@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { emptyLedger } from '../core/second-ledger';
-import { epochSecond, secondIso, type IngestionPosition } from '../core/ingestion-position';
+import { epochSecond, freshestRead, secondIso, type IngestionPosition } from '../core/ingestion-position';
 import type { ReceivedPage } from '../core/page-outcome';
 import type { Transaction } from '../core/transaction';
 import type { FailureStreak } from '../core/failure-streak';
@@ -57,21 +57,22 @@ export interface CursorStore {
 export const RECENT_CALLS = 12;
 
 const watermarkAttributes = (position: IngestionPosition) => ({
-  watermark: secondIso(position.head),
+  watermark: secondIso(freshestRead(position)),
+  settledWatermark: secondIso(position.head),
   verifiedWatermark: secondIso(position.verified),
   reconciledWatermark: secondIso(position.reconciled),
 });
 
 /**
  * The part of a cursor update that moves the passes (a checkpoint, a rewind, an operator's
- * action): the next sequence, the position and its three watermarks, conditional on `:sequence`.
+ * action): the next sequence, the position and its four watermarks, conditional on `:sequence`.
  */
 export function passesUpdate(sequence: number, next: IngestionPosition): { sets: string[]; names: Record<string, string>; values: Record<string, unknown> } {
   const marks = watermarkAttributes(next);
   return {
-    sets: ['#sequence = :next', '#watermark = :watermark', '#verifiedWatermark = :verified', '#reconciledWatermark = :reconciled', '#position = :position'],
-    names: { '#sequence': 'sequence', '#watermark': 'watermark', '#verifiedWatermark': 'verifiedWatermark', '#reconciledWatermark': 'reconciledWatermark', '#position': 'position' },
-    values: { ':sequence': sequence, ':next': sequence + 1, ':watermark': marks.watermark, ':verified': marks.verifiedWatermark, ':reconciled': marks.reconciledWatermark, ':position': encode(next) },
+    sets: ['#sequence = :next', '#watermark = :watermark', '#settledWatermark = :settled', '#verifiedWatermark = :verified', '#reconciledWatermark = :reconciled', '#position = :position'],
+    names: { '#sequence': 'sequence', '#watermark': 'watermark', '#settledWatermark': 'settledWatermark', '#verifiedWatermark': 'verifiedWatermark', '#reconciledWatermark': 'reconciledWatermark', '#position': 'position' },
+    values: { ':sequence': sequence, ':next': sequence + 1, ':watermark': marks.watermark, ':settled': marks.settledWatermark, ':verified': marks.verifiedWatermark, ':reconciled': marks.reconciledWatermark, ':position': encode(next) },
   };
 }
 

@@ -38,6 +38,7 @@ export interface IngestionCounters {
   headCalls: number;
   tailCalls: number;
   reconcileCalls: number;
+  freshCalls: number;
   /** Transactions the tail or reconciliation applied: late arrivals the head had not seen. */
   lateApplied: number;
   /** Pages whose meta contradicted what they held (see lib/core/upstream-page.ts). */
@@ -46,11 +47,13 @@ export interface IngestionCounters {
   cappedRetryAfter: number;
   /** The same (userId, id) listed again with other content (type, amount or createdAt): the first was kept. */
   conflicts: number;
+  /** Seconds the tail left unchecked because their markers may have expired (it was that far behind): alarmed. */
+  unverifiedSeconds: number;
 }
 
 export const zeroCounters = (): IngestionCounters => ({
   calls: 0, fetched: 0, applied: 0, duplicates: 0, quarantined: 0, failedCalls: 0,
-  headCalls: 0, tailCalls: 0, reconcileCalls: 0, lateApplied: 0, contradictoryMeta: 0, cappedRetryAfter: 0, conflicts: 0,
+  headCalls: 0, tailCalls: 0, reconcileCalls: 0, freshCalls: 0, lateApplied: 0, contradictoryMeta: 0, cappedRetryAfter: 0, conflicts: 0, unverifiedSeconds: 0,
 });
 
 export type TickOutcome =
@@ -69,7 +72,7 @@ export type TickOutcome =
 /** One upstream call, for the calls-per-pass figures of /status. */
 export interface RecentCall {
   atMs: number;
-  pass: 'head' | 'tail' | 'reconcile';
+  pass: Pass;
   ok: boolean;
 }
 
@@ -79,8 +82,10 @@ export interface CursorItem {
   sk: string;
   /** Increments on every checkpoint; conditional writes compare it. */
   sequence: number;
-  /** The head watermark: everything created up to this second (inclusive, UTC ISO) was read once. */
+  /** The freshest completed read: everything created up to this second (inclusive, UTC ISO) and listed when it was read is applied. */
   watermark: string;
+  /** The settled head: everything up to this second was read once it was SETTLE_LAG_SECONDS old. */
+  settledWatermark?: string;
   /** The tail watermark: everything up to this second was checked for late arrivals. */
   verifiedWatermark?: string;
   /** Everything up to this second was re-read by reconciliation. */

@@ -8,6 +8,7 @@ import { keys } from './table-schema';
 
 export interface IngestionStatus {
   watermark: string;
+  settledWatermark?: string;
   verifiedWatermark?: string;
   lastTick?: { at: string; outcome: TickOutcome };
   counters: IngestionCounters;
@@ -18,7 +19,7 @@ export interface IngestionStatus {
 }
 
 /** The cursor attributes GET /status reads: never the position, a pending page or the error text. The status function's grant allows exactly these. */
-export const statusAttributes = ['watermark', 'verifiedWatermark', 'lastTickAt', 'lastOutcome', 'counters', 'recentCalls', 'failureStreak', 'operatorActions'] as const;
+export const statusAttributes = ['watermark', 'settledWatermark', 'verifiedWatermark', 'lastTickAt', 'lastOutcome', 'counters', 'recentCalls', 'failureStreak', 'operatorActions'] as const;
 
 /** The ingestion cursor's public part for GET /status: one projected GetItem; undefined before any ingestion. */
 export async function readIngestionStatus({ document, tableName }: StoreContext): Promise<IngestionStatus | undefined> {
@@ -41,6 +42,7 @@ export async function readIngestionStatus({ document, tableName }: StoreContext)
     operatorActions: ((Item.operatorActions ?? []) as OperatorActionRecord[]).map((action) => ({ ...action, page: Number(decimalText(action.page)), attempts: Number(decimalText(action.attempts)) })),
     recentCalls: ((Item.recentCalls ?? []) as Record<string, unknown>[]).map((call) => ({ atMs: Number(decimalText(call.atMs)), pass: call.pass as RecentCall['pass'], ok: Boolean(call.ok) })),
   };
+  if (Item.settledWatermark !== undefined) status.settledWatermark = String(Item.settledWatermark);
   if (Item.verifiedWatermark !== undefined) status.verifiedWatermark = String(Item.verifiedWatermark);
   const streak = Item.failureStreak as FailureStreak | undefined;
   if (streak && isJammed({ ...streak, attempts: Number(decimalText(streak.attempts)) })) {

@@ -31,7 +31,7 @@ describe('what was received decides whether a window may hold more, meta only he
   });
 });
 
-const settings: IngestionSettings = { ingestFrom: '2025-01-01T00:00:00Z', settleLagSeconds: 45, lateHorizonSeconds: 60, headLagTargetSeconds: 70, reconcileSeconds: 86_400, markerSafeSeconds: 6 * 86_400 };
+const settings: IngestionSettings = { ingestFrom: '2025-01-01T00:00:00Z', settleLagSeconds: 45, lateHorizonSeconds: 60, headLagTargetSeconds: 70, reconcileSeconds: 86_400, markerSafeSeconds: 6 * 86_400, freshMarginSeconds: 2 };
 const t0 = Date.parse(settings.ingestFrom) / 1000;
 const page = (fields: Partial<ReceivedPage> & Pick<ReceivedPage, 'pass' | 'span' | 'seconds'>): ReceivedPage => ({ page: 1, fetchedAtMs: (t0 + 1000) * 1000, meta: {}, ...fields });
 
