@@ -63,19 +63,16 @@ function headSpan(position: IngestionPosition, now: number, settings: IngestionS
  */
 function freshSpan(position: IngestionPosition, now: number, settings: IngestionSettings): (Span & { serves: 'tail' | 'head' | 'fresh' }) | undefined {
   if (settings.freshMarginSeconds >= settings.settleLagSeconds) return undefined;
+  // Reading past the seconds the head is stuck on could not move the watermark (it follows contiguous reads only).
+  if (position.open.head !== undefined || (position.bounds?.head ?? Number.NEGATIVE_INFINITY) > position.head) return undefined;
   const end = now - settings.freshMarginSeconds;
   const read = freshestRead(position);
-  const bound = position.bounds?.head;
-  const busy = position.open.head !== undefined || (bound !== undefined && bound > position.head);
-  const after = busy ? Math.max(read, position.open.head?.end ?? read, bound ?? read) : read;
-  if (end <= after) return undefined;
+  if (end <= read) return undefined;
   const safe = now - settings.markerSafeSeconds;
-  if (!busy) {
-    const tailBusy = position.open.tail !== undefined || (position.bounds?.tail ?? Number.NEGATIVE_INFINITY) > position.verified;
-    if (!tailBusy && position.verified >= safe && fits(position, position.verified + 1, end, settings, 1)) return { start: position.verified + 1, end, serves: 'tail' };
-    if (position.head >= safe && fits(position, position.head + 1, end, settings, HEAD_OVERFLOW)) return { start: position.head + 1, end, serves: 'head' };
-  }
-  const start = after + 1;
+  const tailBusy = position.open.tail !== undefined || (position.bounds?.tail ?? Number.NEGATIVE_INFINITY) > position.verified;
+  if (!tailBusy && position.verified >= safe && fits(position, position.verified + 1, end, settings, 1)) return { start: position.verified + 1, end, serves: 'tail' };
+  if (position.head >= safe && fits(position, position.head + 1, end, settings, HEAD_OVERFLOW)) return { start: position.head + 1, end, serves: 'head' };
+  const start = read + 1;
   if (position.density <= 0) return { start, end, serves: 'fresh' };
   return { start, end: Math.min(end, start + pageSeconds(position.density) - 1), serves: 'fresh' };
 }
