@@ -134,6 +134,7 @@ describe('Lambda functions', () => {
       LATE_HORIZON_SECONDS: String(context.lateHorizonSeconds ?? ingestionDefaults.lateHorizonSeconds),
       HEAD_LAG_TARGET_SECONDS: String(context.headLagTargetSeconds ?? ingestionDefaults.headLagTargetSeconds),
       RECONCILE_HOURS: String(context.reconcileHours ?? ingestionDefaults.reconcileHours),
+      FRESH_MARGIN_SECONDS: String(context.freshMarginSeconds ?? ingestionDefaults.freshMarginSeconds),
       UPSTREAM_TIMEOUT_MS: String(ingestionSchedule.tickBudget.upstreamTimeoutSeconds * 1000),
     });
   });
