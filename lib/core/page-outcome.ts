@@ -90,8 +90,9 @@ function afterFreshPage(position: IngestionPosition, page: ReceivedPage, coverag
   const { start } = page.span;
   const seconds = (end: number) => end - start + 1;
   if (coverage.kind === 'paging') {
-    // More than a page and no order to split by: nothing was read whole; the next fresh window is half as long.
-    return { ...position, density: Math.max(position.density, (2 * page.seconds.length) / seconds(page.span.end)) };
+    // More than a page and no order to split by: nothing was read whole. Count the span as two pages (the upstream's
+    // page may be smaller than the contract's), so the next fresh window is half as long and no longer stands in for the head's.
+    return { ...position, density: Math.max(position.density, (2 * upstreamContract.pageSize) / seconds(page.span.end)) };
   }
   const covered = coverage.span.end;
   const fetched = epochSecond(page.fetchedAtMs);

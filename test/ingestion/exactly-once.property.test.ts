@@ -185,7 +185,8 @@ test('every valid transaction lands exactly once, whatever the duplicates, late 
         await table.drop();
       }
     }),
-    { numRuns: Number(process.env.PROPERTY_RUNS ?? 60) },
+    // PROPERTY_SEED and PROPERTY_PATH replay a counterexample fast-check printed.
+    { numRuns: Number(process.env.PROPERTY_RUNS ?? 60), ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED), path: process.env.PROPERTY_PATH } : {}) },
   );
   // The histories do exercise fresh reads (and so the crashes and late listings around them).
   expect(freshCalls).toBeGreaterThan(0);
