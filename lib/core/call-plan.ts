@@ -84,11 +84,14 @@ function freshSpan(position: IngestionPosition, now: number, settings: Ingestion
  */
 const HEAD_OVERFLOW = 1.25;
 
-/** Whether [start, end] holds at most `pages` pages at the density seen lately (while none is known: at most a tail's check span). */
+/**
+ * Whether [start, end] holds at most `pages` pages at the density seen lately, and is no longer
+ * than a pass at its ordinary lag leaves (the late horizon and a target lag): while a pass
+ * catches up, the density it saw is no guide, and its own calls bring full pages.
+ */
 function fits(position: IngestionPosition, start: number, end: number, settings: IngestionSettings, pages: number): boolean {
   const seconds = end - start + 1;
-  if (position.density <= 0) return seconds <= settings.lateHorizonSeconds + settings.headLagTargetSeconds;
-  return position.density * seconds <= pages * upstreamContract.pageSize;
+  return seconds <= settings.lateHorizonSeconds + settings.headLagTargetSeconds && position.density * seconds <= pages * upstreamContract.pageSize;
 }
 
 /**
