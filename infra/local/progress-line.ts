@@ -5,7 +5,7 @@ const shortTime = (iso: string) => iso.slice(11, 19);
 
 /**
  * One line per tick for the terminal, e.g.
- * `10:03:12 tick 2/5 applied          head      page 1 [10:02:31→10:02:45] fetched 1000 applied 1000 duplicates 0 quarantined 0 lag 9s settled 52s verified 71s`
+ * `11:52:23 tick 1/5 applied          fresh     page 1 [11:51:13→11:52:20] fetched 122 applied 13 duplicates 109 quarantined 0 lag 3s settled 45s verified 60s`
  */
 export function progressLine(tick: number, ticksPerExecution: number, report: TickReport, nowMs: number): string {
   const page = report.window ? `page ${report.window.page} [${shortTime(report.window.start)}→${shortTime(report.window.end)}]` : 'page -';
