@@ -113,10 +113,13 @@ describe('fresh reads: where the passes stand after one', () => {
     expect(planCall(ahead, at(1000), settings)).toMatchObject({ pass: 'head', span: { start: t0 + 901, end: t0 + 950 } });
   });
 
-  it('a rewind moves the watermark back with every pass; an operator cannot act on a fresh read', () => {
+  it('a rewind moves the watermark back with every pass; an operator skips a fresh read without moving anything, and cannot split it', () => {
     const rewound = rewoundPosition(position(955, 928, 2, { fresh: t0 + 998 }), t0 + 500);
     expect(freshestRead(rewound)).toBe(t0 + 500);
-    expect(positionAfterAction(position(955, 928, 2), { pass: 'fresh', span: { start: t0 + 929, end: t0 + 998 }, page: 1 }, 'skip')).toMatchObject({ refused: expect.any(String) });
+    const before = position(955, 928, 2);
+    const call = { pass: 'fresh' as const, span: { start: t0 + 929, end: t0 + 998 }, page: 1 };
+    expect(positionAfterAction(before, call, 'skip')).toEqual(before);
+    expect(positionAfterAction(before, call, 'split')).toMatchObject({ refused: expect.any(String) });
   });
 
   it('a head skip moves the settled head, and the watermark with it when it passes the freshest read', () => {
