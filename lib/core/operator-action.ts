@@ -27,7 +27,7 @@ export const callKey = (call: JammedCall): string => `${call.pass}:${call.span.s
  */
 export function positionAfterAction(position: IngestionPosition, call: JammedCall, action: OperatorAction): IngestionPosition | { refused: string } {
   // A fresh read is only ever given up: nothing moves, the settled head reads the same seconds soon (a failed call never jams; a stored fresh page might).
-  if (call.pass === 'fresh') return action === 'skip' ? { ...position, open } : { refused: 'a fresh read is not split: skip it, the settled head reads the same seconds' };
+  if (call.pass === 'fresh') return action === 'skip' ? position : { refused: 'a fresh read is not split: skip it, the settled head reads the same seconds' };
   const open = { ...position.open };
   delete open[call.pass];
   if (action === 'split') {
