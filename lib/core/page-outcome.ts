@@ -106,7 +106,8 @@ function afterFreshPage(position: IngestionPosition, page: ReceivedPage, coverag
   if (start <= reconciled + 1) reconciled = Math.max(reconciled, Math.min(covered, head, fetched - settings.reconcileSeconds));
   if (page.page === 1 && covered >= start) {
     const seen = counted.length / seconds(covered);
-    density = density > 0 ? (density + seen) / 2 : seen;
+    // A page that overflowed is evidence the stretch is denser than thought: trust it at once (traffic rising), not half-way.
+    density = density > 0 ? (coverage.kind === 'split' ? Math.max(seen, (density + seen) / 2) : (density + seen) / 2) : seen;
   }
   // Only a read that joins what was read before moves the watermark.
   const fresh = start <= read + 1 ? Math.max(read, covered) : read;
