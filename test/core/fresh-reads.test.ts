@@ -101,6 +101,13 @@ describe('fresh reads: where the passes stand after one', () => {
     expect(stuck.density).toBeGreaterThan(before.density);
   });
 
+  it('a fresh read that overflowed takes the density it saw at once (traffic rising), not half-way', () => {
+    const before = position(945, 928, 5);
+    const seconds = records(946, 998, 20).slice(0, 1000);
+    const after = positionAfterPage(before, page({ span: { start: t0 + 946, end: t0 + 998 }, seconds, fetchedAtMs: at(1000) }), settings);
+    expect(after.density).toBe(20);
+  });
+
   it('a fresh read after a gap it did not read moves the settled passes nothing and the watermark nothing', () => {
     const before = position(955, 928, 2, { fresh: t0 + 960 });
     const after = positionAfterPage(before, page({ span: { start: t0 + 970, end: t0 + 980 }, seconds: records(970, 980, 2), fetchedAtMs: at(1000) }), settings);
