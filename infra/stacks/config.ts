@@ -15,6 +15,7 @@ export const configSettings = {
   lateHorizonSeconds: 'LATE_HORIZON_SECONDS',
   headLagTargetSeconds: 'HEAD_LAG_TARGET_SECONDS',
   reconcileHours: 'RECONCILE_HOURS',
+  freshMarginSeconds: 'FRESH_MARGIN_SECONDS',
   apiRateLimit: 'API_RATE_LIMIT',
   apiBurstLimit: 'API_BURST_LIMIT',
   alarmEmail: 'ALARM_EMAIL',
@@ -128,6 +129,8 @@ const configSchema = z.object({
   headLagTargetSeconds: z.coerce.number().int().positive().default(ingestionDefaults.headLagTargetSeconds),
   /** Spare calls re-read this many past hours in full (0: no reconciliation). */
   reconcileHours: z.coerce.number().nonnegative().default(ingestionDefaults.reconcileHours),
+  /** Fresh reads (the calls the settled head and the tail leave) end this many seconds before now. */
+  freshMarginSeconds: z.coerce.number().int().min(1).default(ingestionDefaults.freshMarginSeconds),
   /** Steady-state requests per second the read API's stage accepts before answering 429. */
   apiRateLimit: z.coerce.number().int().positive().default(500),
   apiBurstLimit: z.coerce.number().int().positive().default(1000),

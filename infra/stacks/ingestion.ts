@@ -62,6 +62,7 @@ export class Ingestion extends Construct {
         LATE_HORIZON_SECONDS: String(config.lateHorizonSeconds),
         HEAD_LAG_TARGET_SECONDS: String(config.headLagTargetSeconds),
         RECONCILE_HOURS: String(config.reconcileHours),
+        FRESH_MARGIN_SECONDS: String(config.freshMarginSeconds),
         // Part of the timeout arithmetic of infra/definitions/schedule.ts, so stated here rather than left to a default.
         UPSTREAM_TIMEOUT_MS: String(ingestionSchedule.tickBudget.upstreamTimeoutSeconds * 1000),
         ...(config.transactionsApiKeySecretName ? { TRANSACTIONS_API_KEY_SECRET_NAME: config.transactionsApiKeySecretName } : {}),

@@ -89,6 +89,13 @@ export class Monitoring extends Construct {
       missing: TreatMissingData.NOT_BREACHING,
       description: `The late-arrival check (tail pass) is more than ${maxVerifiedLagSeconds} s behind in 3 of the last 5 minutes: late transactions may be missing from the aggregates.`,
     });
+    // The tail was so far behind that it stepped over seconds whose markers may have expired (a re-read would count them twice).
+    this.alarm('UnverifiedSeconds', ingestionMetric(namespace, 'UnverifiedSeconds', Stats.SUM, fiveMinutes), {
+      threshold: 1,
+      comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      description:
+        'The tail pass was more than MARKER_TTL_DAYS minus a day behind: it never re-reads seconds whose markers may have expired, so it stepped over them unchecked (counted as unverifiedSeconds in GET /status). Late listings in them may be missing; see infra/ops/README.md.',
+    });
     // The same call failing again and again (a deterministic bad page): an operator must split or skip it.
     this.alarm('IngestionJammed', ingestionMetric(namespace, 'ConsecutiveFailures', Stats.MAXIMUM), {
       threshold: JAM_ATTEMPTS,

@@ -52,6 +52,7 @@ export interface JamView {
 /** The ingestion cursor's public part, for GET /status. */
 export interface IngestionStatus {
   watermark: string;
+  settledWatermark?: string;
   verifiedWatermark?: string;
   lastTick?: { at: string; outcome: TickOutcome };
   counters: IngestionCounters;

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { Pass } from '../core/ingestion-position';
 import { operatorActions } from '../core/operator-action';
 import { tickOutcomes } from '../ingestion/ports';
 import { describe, MAX_PAGE_SIZE, userIdSchema } from './schemas';
@@ -30,7 +31,7 @@ export const payoutListSchema = describe(
   { id: 'PayoutList', description: 'Users whose payout is above 0, in the requested order (userId by default).' },
 );
 
-const passes = ['head', 'tail', 'reconcile'] as const;
+const passes = ['head', 'tail', 'reconcile', 'fresh'] as const satisfies readonly Pass[];
 const count = (description: string) => describe(z.int().check(z.minimum(0)), { description });
 const isoTime = () => z.iso.datetime();
 
@@ -38,20 +39,25 @@ export const ingestionStatusSchema = describe(
   z.strictObject({
     watermark: describe(z.nullable(isoTime()), {
       description:
-        'Head watermark: every transaction created up to this second (UTC) and visible when it was read is in the aggregates; null before the first ingestion.',
+        'Every transaction created up to this second (UTC) and listed when it was read is in the aggregates: the freshest completed read; null before the first ingestion.',
     }),
     lagSeconds: describe(z.nullable(z.int().check(z.minimum(0))), {
       description: 'now − watermark, in seconds (alarm above 120); null before the first ingestion.',
     }),
+    settledWatermark: describe(z.nullable(isoTime()), {
+      description: 'Settled head: every second up to here was read once it was the settle lag (45 s) old, when late listings are in.',
+    }),
+    settledLagSeconds: describe(z.nullable(z.int().check(z.minimum(0))), { description: 'now − settledWatermark, in seconds.' }),
     verifiedWatermark: describe(z.nullable(isoTime()), {
       description: 'Tail watermark: every second up to here was checked again for late arrivals, at least the late horizon (60 s) after it ended.',
     }),
     verifiedLagSeconds: describe(z.nullable(z.int().check(z.minimum(0))), { description: 'now − verifiedWatermark, in seconds (alarm above 900).' }),
     callsLastMinute: describe(
       z.strictObject({
-        head: count('Head pass (freshness).'),
+        head: count('Settled head (each second once it has settled).'),
         tail: count('Tail pass (late arrivals).'),
         reconcile: count('Reconciliation (full re-read of old seconds).'),
+        fresh: count("Fresh reads up to a few seconds before now, from the calls the others leave (one may do the head's and the tail's work too)."),
       }),
       { description: 'Upstream calls in the last 60 s, per pass (at most 5 in all).' },
     ),
@@ -118,10 +124,12 @@ export const ingestionStatusSchema = describe(
         headCalls: count('Usable calls of the head pass.'),
         tailCalls: count('Usable calls of the tail pass.'),
         reconcileCalls: count('Usable calls of reconciliation.'),
+        freshCalls: count('Usable fresh reads.'),
         lateApplied: count('Transactions applied by the tail or reconciliation: late arrivals the head had not seen.'),
         contradictoryMeta: count('Pages whose meta contradicted the items they held.'),
         cappedRetryAfter: count('Retry-After values above 2 budget windows, shortened to that.'),
         conflicts: count('The same (userId, id) listed again with another type, amount or createdAt: the first listing was kept, both were logged.'),
+        unverifiedSeconds: count('Seconds the tail left unchecked because their markers may have expired (it was days behind); alarmed.'),
       }),
       { description: 'Lifetime counters of ingestion; all 0 before the first ingestion.' },
     ),

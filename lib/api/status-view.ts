@@ -10,11 +10,13 @@ const lagOf = (iso: string | undefined, nowMs: number): { at: string | null; lag
 
 /** The body of GET /status at `nowMs`: nulls and zeros before any ingestion, lags never negative. */
 export function statusView(status: IngestionStatus | undefined, nowMs: number): IngestionStatusBody {
-  const callsLastMinute = { head: 0, tail: 0, reconcile: 0 };
+  const callsLastMinute = { head: 0, tail: 0, reconcile: 0, fresh: 0 };
   if (!status) {
     return {
       watermark: null,
       lagSeconds: null,
+      settledWatermark: null,
+      settledLagSeconds: null,
       verifiedWatermark: null,
       verifiedLagSeconds: null,
       callsLastMinute,
@@ -25,11 +27,15 @@ export function statusView(status: IngestionStatus | undefined, nowMs: number): 
     };
   }
   for (const call of status.recentCalls) if (nowMs - call.atMs < 60_000 && passes.includes(call.pass)) callsLastMinute[call.pass] += 1;
-  const head = lagOf(status.watermark, nowMs);
+  const freshest = lagOf(status.watermark, nowMs);
+  // A cursor from before fresh reads: its watermark is the settled head's.
+  const settled = lagOf(status.settledWatermark ?? status.watermark, nowMs);
   const tail = lagOf(status.verifiedWatermark, nowMs);
   return {
-    watermark: head.at,
-    lagSeconds: head.lag,
+    watermark: freshest.at,
+    lagSeconds: freshest.lag,
+    settledWatermark: settled.at,
+    settledLagSeconds: settled.lag,
     verifiedWatermark: tail.at,
     verifiedLagSeconds: tail.lag,
     callsLastMinute,

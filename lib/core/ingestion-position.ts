@@ -2,13 +2,16 @@ import { emptyLedger, type SecondLedger } from './second-ledger';
 import { upstreamContract } from './upstream-contract';
 
 /**
- * Ingestion reads the upstream in three passes that share one call budget:
- * - head: reads every second once, as soon as it is settled, for freshness;
+ * Ingestion reads the upstream in four passes that share one call budget:
+ * - head: reads every second once it is settled (`settleLagSeconds` old), so late listings are in it;
  * - tail: checks every second again once it is `lateHorizonSeconds` old, for late arrivals;
- * - reconcile: re-reads every second in full once it is `reconcileSeconds` old, for what a count cannot see.
+ * - reconcile: re-reads every second in full once it is `reconcileSeconds` old, for what a count cannot see;
+ * - fresh: with the calls the others leave, reads up to `freshMarginSeconds` before now, so the data
+ *   is current; where the stretch from the head (or the tail) to now fits one page, that one call
+ *   does the head's (and the tail's) work too.
  */
-export type Pass = 'head' | 'tail' | 'reconcile';
-export const passes: readonly Pass[] = ['head', 'tail', 'reconcile'];
+export type Pass = 'head' | 'tail' | 'reconcile' | 'fresh';
+export const passes: readonly Pass[] = ['head', 'tail', 'reconcile', 'fresh'];
 
 /** Inclusive bounds in epoch seconds. */
 export interface Span {
@@ -34,11 +37,18 @@ export interface IngestionSettings {
   reconcileSeconds: number;
   /** Nothing older than this is re-read: its markers may have expired (marker TTL minus a margin). */
   markerSafeSeconds: number;
+  /** Fresh reads end this many seconds before now: the newest seconds are still receiving listings. */
+  freshMarginSeconds: number;
 }
 
 export interface IngestionPosition {
-  /** Every second up to here (inclusive) was read at least once. */
+  /** Every second up to here (inclusive) was read at least once after it settled (`settleLagSeconds`). */
   head: number;
+  /**
+   * Every second up to here was read at least once, and every record listed at that read was
+   * applied: the freshest completed read (absent in cursors from before fresh reads: the head).
+   */
+  fresh?: number;
   /** Every second up to here was read, or its listings counted, at least `lateHorizonSeconds` after it ended. */
   verified: number;
   /** Every second up to here was re-read by reconciliation (or needed none: it was old when first read). */
@@ -56,11 +66,23 @@ export interface IngestionPosition {
 }
 
 export const epochSecond = (epochMs: number): number => Math.floor(epochMs / 1000);
+
+/** The watermark /status and Data-As-Of show: the freshest completed read, never behind the settled head. */
+export const freshestRead = (position: Pick<IngestionPosition, 'head' | 'fresh'>): number => Math.max(position.head, position.fresh ?? position.head);
 export const secondIso = (second: number): string => new Date(second * 1000).toISOString();
 
 export function initialPosition(settings: IngestionSettings): IngestionPosition {
   const before = epochSecond(Date.parse(settings.ingestFrom)) - 1;
-  return { head: before, verified: before, reconciled: before, open: {}, ledger: emptyLedger(before + 1), density: 0, probeItems: upstreamContract.pageSize };
+  return {
+    head: before,
+    fresh: before,
+    verified: before,
+    reconciled: before,
+    open: {},
+    ledger: emptyLedger(before + 1),
+    density: 0,
+    probeItems: upstreamContract.pageSize,
+  };
 }
 
 /** Where a replay puts the passes: every pass re-reads from `second` on; the ledger starts afresh. */
@@ -68,6 +90,7 @@ export function rewoundPosition(position: IngestionPosition, second: number): In
   return {
     ...position,
     head: second,
+    fresh: second,
     verified: second,
     reconciled: Math.min(position.reconciled, second),
     open: {},

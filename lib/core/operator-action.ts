@@ -28,9 +28,12 @@ export const callKey = (call: JammedCall): string => `${call.pass}:${call.span.s
  *   (its windows end at the span's end until it is past it), so each split halves the span that
  *   holds a bad record, down to one second in log2(seconds) splits; a one-second span cannot split.
  * - skip: the pass moves past the span without reading it. The head's skipped seconds are still
- *   checked by the tail later (their ledger counts are zero, so the check re-reads them).
+ *   checked by the tail later (their ledger counts are zero, so the check re-reads them). A fresh
+ *   read is given up without moving anything (the watermark claims nothing it did not read).
  */
 export function positionAfterAction(position: IngestionPosition, call: JammedCall, action: PassAction): IngestionPosition | { refused: string } {
+  // A fresh read is only ever given up: nothing moves, the settled head reads the same seconds soon (a failed call never jams; a stored fresh page might).
+  if (call.pass === 'fresh') return action === 'skip' ? position : { refused: 'a fresh read is not split: skip it, the settled head reads the same seconds' };
   const open = { ...position.open };
   delete open[call.pass];
   if (action === 'split') {

@@ -1,5 +1,5 @@
-import { countBetween, dropThrough, recordCounts } from './second-ledger';
-import { epochSecond, type IngestionPosition, type IngestionSettings, type OpenSpan, type Pass, type Span } from './ingestion-position';
+import { countBetween, dropThrough, recordCounts, replaceCounts } from './second-ledger';
+import { epochSecond, freshestRead, type IngestionPosition, type IngestionSettings, type OpenSpan, type Pass, type Span } from './ingestion-position';
 import { mayHaveMore, type PageMeta } from './upstream-page';
 import { upstreamContract } from './upstream-contract';
 
@@ -47,9 +47,11 @@ export function positionAfterPage(position: IngestionPosition, page: ReceivedPag
   const coverage = pageCoverage(page);
   const open = { ...position.open };
   delete open[page.pass];
-  if (coverage.kind === 'paging') open[page.pass] = coverage.next;
+  // A fresh read is never paged through: the settled head reads the same seconds soon.
+  if (coverage.kind === 'paging' && page.pass !== 'fresh') open[page.pass] = coverage.next;
   const next = { ...position, open };
   if (page.pass === 'head') return afterHeadPage(next, page, coverage, settings);
+  if (page.pass === 'fresh') return afterFreshPage(next, page, coverage, settings);
   if (page.pass === 'tail') return afterTailPage(next, page, coverage);
   if (coverage.kind === 'paging') return next;
   return { ...next, reconciled: Math.max(position.reconciled, coverage.span.end) };
@@ -77,6 +79,40 @@ function afterHeadPage(position: IngestionPosition, page: ReceivedPage, coverage
     density = density > 0 ? (density + seen) / 2 : seen;
   }
   return { ...position, head, verified, reconciled, ledger, density };
+}
+
+/**
+ * A fresh read moves the freshest read to what it fully read (never past a page that overflowed).
+ * Where it started at or before the head's (the tail's, reconciliation's) next second, what it
+ * read is also settled (verified, reconciled) as far as it was old enough when read: the same
+ * rule as a head window read late. Its counts replace the ledger's for the seconds it read whole.
+ */
+function afterFreshPage(position: IngestionPosition, page: ReceivedPage, coverage: PageCoverage, settings: IngestionSettings): IngestionPosition {
+  const { start } = page.span;
+  const seconds = (end: number) => end - start + 1;
+  if (coverage.kind === 'paging') {
+    // More than a page and no order to split by: nothing was read whole. Count the span as two pages (the upstream's
+    // page may be smaller than the contract's), so the next fresh window is half as long and no longer stands in for the head's.
+    return { ...position, density: Math.max(position.density, (2 * upstreamContract.pageSize) / seconds(page.span.end)) };
+  }
+  const covered = coverage.span.end;
+  const fetched = epochSecond(page.fetchedAtMs);
+  const placed = page.seconds.map((second) => (second === null || second < start || second > page.span.end ? start : second));
+  const counted = coverage.kind === 'split' ? placed.filter((second) => second < coverage.restFrom) : placed;
+  const read = freshestRead(position);
+  let { head, verified, reconciled, ledger, density } = position;
+  if (start <= head + 1) head = Math.max(head, Math.min(covered, fetched - settings.settleLagSeconds));
+  ledger = replaceCounts(ledger, start, Math.min(covered, head), counted);
+  if (start <= verified + 1) verified = Math.max(verified, Math.min(covered, head, fetched - settings.lateHorizonSeconds));
+  if (start <= reconciled + 1) reconciled = Math.max(reconciled, Math.min(covered, head, fetched - settings.reconcileSeconds));
+  if (page.page === 1 && covered >= start) {
+    const seen = counted.length / seconds(covered);
+    // A page that overflowed is evidence the stretch is denser than thought: trust it at once (traffic rising), not half-way.
+    density = density > 0 ? (coverage.kind === 'split' ? Math.max(seen, (density + seen) / 2) : (density + seen) / 2) : seen;
+  }
+  // Only a read that joins what was read before moves the watermark.
+  const fresh = start <= read + 1 ? Math.max(read, covered) : read;
+  return { ...position, head, fresh, verified, reconciled, ledger: dropThrough(ledger, verified), density };
 }
 
 function afterTailPage(position: IngestionPosition, page: ReceivedPage, coverage: PageCoverage): IngestionPosition {

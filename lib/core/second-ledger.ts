@@ -24,6 +24,22 @@ export function recordCounts(ledger: SecondLedger, through: number, seconds: Ite
   return { from: ledger.from, counts };
 }
 
+/**
+ * Sets the counts of seconds [start, through] to what one read of them received (a later, whole
+ * read of a second saw at least what an earlier one did), growing the ledger with zeros up to
+ * `through`. Seconds before `from` are ignored.
+ */
+export function replaceCounts(ledger: SecondLedger, start: number, through: number, seconds: Iterable<number>): SecondLedger {
+  const counts = [...ledger.counts];
+  while (ledger.from + counts.length - 1 < through) counts.push(0);
+  for (let second = Math.max(start, ledger.from); second <= through; second++) counts[second - ledger.from] = 0;
+  for (const second of seconds) {
+    const index = second - ledger.from;
+    if (second >= start && second <= through && index >= 0) counts[index]! += 1;
+  }
+  return { from: ledger.from, counts };
+}
+
 /** Listings the head received for seconds [start, end]. */
 export function countBetween(ledger: SecondLedger, start: number, end: number): number {
   let total = 0;

@@ -16,7 +16,14 @@ const positiveNumber = (fallback: number) => z._default(z.coerce.number().check(
  * The passes' timing and the markers' lifetime: one definition, read by this schema, by the
  * stack's configuration (infra/stacks/config.ts) and by the operator commands.
  */
-export const ingestionDefaults = { settleLagSeconds: 45, lateHorizonSeconds: 60, headLagTargetSeconds: 70, reconcileHours: 24, markerTtlDays: 7 } as const;
+export const ingestionDefaults = {
+  settleLagSeconds: 45,
+  lateHorizonSeconds: 60,
+  headLagTargetSeconds: 70,
+  reconcileHours: 24,
+  freshMarginSeconds: 2,
+  markerTtlDays: 7,
+} as const;
 
 const environmentSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
@@ -32,6 +39,8 @@ const environmentSchema = z.object({
   LATE_HORIZON_SECONDS: positiveNumber(ingestionDefaults.lateHorizonSeconds),
   HEAD_LAG_TARGET_SECONDS: positiveNumber(ingestionDefaults.headLagTargetSeconds),
   RECONCILE_HOURS: nonNegativeNumber(ingestionDefaults.reconcileHours),
+  /** Fresh reads end this many seconds before now (at least 1: the current second is still being written; at or above SETTLE_LAG_SECONDS: no fresh reads). */
+  FRESH_MARGIN_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), ingestionDefaults.freshMarginSeconds),
   UPSTREAM_TIMEOUT_MS: positiveNumber(5000),
   // At least two days: the markers must outlive the day's margin that every re-read keeps (markerSafeSeconds).
   MARKER_TTL_DAYS: z._default(z.coerce.number().check(z.minimum(2)), ingestionDefaults.markerTtlDays),
@@ -82,6 +91,7 @@ export function ingestionConfigFrom(environment: NodeJS.ProcessEnv): IngestionCo
       headLagTargetSeconds: env.HEAD_LAG_TARGET_SECONDS,
       reconcileSeconds: env.RECONCILE_HOURS * 3600,
       markerSafeSeconds: markerSafeSeconds(env.MARKER_TTL_DAYS),
+      freshMarginSeconds: env.FRESH_MARGIN_SECONDS,
     },
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     markerTtlSeconds: env.MARKER_TTL_DAYS * 86_400,

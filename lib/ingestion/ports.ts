@@ -61,6 +61,7 @@ export interface IngestionCounters {
   headCalls: number;
   tailCalls: number;
   reconcileCalls: number;
+  freshCalls: number;
   /** Transactions the tail or reconciliation applied: late arrivals the head had not seen. */
   lateApplied: number;
   /** Pages whose meta contradicted what they held (see lib/core/upstream-page.ts). */
@@ -69,6 +70,8 @@ export interface IngestionCounters {
   cappedRetryAfter: number;
   /** The same (userId, id) listed again with other content (type, amount or createdAt): the first was kept. */
   conflicts: number;
+  /** Seconds the tail left unchecked because their markers may have expired (it was that far behind): alarmed. */
+  unverifiedSeconds: number;
 }
 
 export const zeroCounters = (): IngestionCounters => ({
@@ -81,10 +84,12 @@ export const zeroCounters = (): IngestionCounters => ({
   headCalls: 0,
   tailCalls: 0,
   reconcileCalls: 0,
+  freshCalls: 0,
   lateApplied: 0,
   contradictoryMeta: 0,
   cappedRetryAfter: 0,
   conflicts: 0,
+  unverifiedSeconds: 0,
 });
 
 export type CounterDelta = Partial<IngestionCounters>;

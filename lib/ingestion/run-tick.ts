@@ -2,7 +2,7 @@ import { distinctTransactions, type Conflict } from '../core/aggregate';
 import { planCall } from '../core/call-plan';
 import { isJammed, jamBackoffMs, nextStreak, type FailureStreak } from '../core/failure-streak';
 import type { JammedCall } from '../core/operator-action';
-import { epochSecond, initialPosition, secondIso, type IngestionSettings, type Pass } from '../core/ingestion-position';
+import { epochSecond, freshestRead, initialPosition, secondIso, type IngestionSettings, type Pass } from '../core/ingestion-position';
 import { positionAfterPage } from '../core/page-outcome';
 import { validatePage } from '../core/transaction';
 import { contradictoryMeta } from '../core/upstream-page';
@@ -46,11 +46,14 @@ export interface TickReport {
   applied: number;
   duplicates: number;
   quarantined: number;
-  /** now − head watermark, after the tick. */
+  /** now − watermark (the freshest completed read), after the tick. */
   lagSeconds: number;
+  /** now − settled head watermark, after the tick. */
+  settledLagSeconds: number;
   /** now − verified watermark (the tail's), after the tick. */
   verifiedLagSeconds: number;
   watermark: string;
+  settledWatermark: string;
   verifiedWatermark: string;
   window?: { start: string; end: string; page: number };
   error?: string;
@@ -58,6 +61,8 @@ export interface TickReport {
   conflicts?: Conflict[];
   /** How often in a row the same call has failed (0 after a success); from JAM_ATTEMPTS on, ingestion is jammed. */
   consecutiveFailures?: number;
+  /** Seconds the tail stepped over because their markers may have expired (it was that far behind). */
+  unverifiedSeconds?: number;
   /** The upstream's HTTP status when the call failed with one (401/403 make the handler re-read its key). */
   upstreamStatus?: number;
 }
@@ -88,7 +93,8 @@ export async function runTick(deps: TickDependencies): Promise<TickReport> {
     return stuckPage(deps, state, state.pendingLost, 'pending-lost', 'pending-page-lost', 'the stored page expired before it could be applied', quiet);
   if (state.pending) return applyOrRecord(deps, state, state.pending, 'reapplied', quiet);
 
-  const plan = planCall(state.position, deps.nowMs(), deps.settings);
+  const lastFresh = state.recentCalls.findLast((call) => call.pass === 'fresh');
+  const plan = planCall(state.position, deps.nowMs(), deps.settings, { freshFailedAtMs: lastFresh && !lastFresh.ok ? lastFresh.atMs : undefined });
   if (plan.kind === 'idle') {
     await deps.cursor.recordOutcome(state.sequence, 'idle', nowIso());
     return quiet('idle');
@@ -133,7 +139,8 @@ async function failedCall(deps: TickDependencies, state: CursorState, call: Jamm
   const outcome: TickOutcome = error.kind === 'rate-limited' ? 'rate-limited' : 'upstream-error';
   const nowIso = new Date(deps.nowMs()).toISOString();
   // A refusal (429) says nothing about the call itself; any other failure of the same call counts towards a jam.
-  const streak = error.kind === 'rate-limited' ? state.failureStreak : nextStreak(state.failureStreak, call, error.kind, nowIso);
+  // A fresh read's failure does not count either: the settled head meets the same seconds soon (planCall waits a budget window before the next fresh read).
+  const streak = error.kind === 'rate-limited' || call.pass === 'fresh' ? state.failureStreak : nextStreak(state.failureStreak, call, error.kind, nowIso);
   const asked = error.retryAfterMs;
   const capped = asked !== undefined && asked > deps.maxRetryAfterMs;
   const waitMs =
@@ -219,7 +226,9 @@ async function applyAndCheckpoint(deps: TickDependencies, state: CursorState, pe
     applied,
     duplicates: duplicates + repeated,
     quarantined: malformed + refusedKept,
-    lateApplied: pending.pass === 'head' ? 0 : applied,
+    lateApplied: pending.pass === 'tail' || pending.pass === 'reconcile' ? applied : 0,
+    // The tail never re-reads a second whose markers may have expired: the seconds it stepped over are counted (and alarmed).
+    unverifiedSeconds: pending.pass === 'tail' && pending.page === 1 ? Math.max(0, pending.span.start - state.position.verified - 1) : 0,
     contradictoryMeta: pending.contradiction ? 1 : 0,
     conflicts: conflicts.length,
   };
@@ -238,6 +247,7 @@ async function applyAndCheckpoint(deps: TickDependencies, state: CursorState, pe
     duplicates: counters.duplicates,
     quarantined: counters.quarantined,
     ...(conflicts.length > 0 ? { conflicts } : {}),
+    ...(counters.unverifiedSeconds > 0 ? { unverifiedSeconds: counters.unverifiedSeconds } : {}),
     ...standing(moved ? { position: next } : state, deps.nowMs()),
     window: { ...pending.window, page: pending.page },
     ...(notes.length > 0 ? { error: notes.join('; ') } : {}),
@@ -248,9 +258,11 @@ function standing({ position, failureStreak }: Pick<CursorState, 'position' | 'f
   const now = epochSecond(nowMs);
   return {
     consecutiveFailures: failureStreak?.attempts ?? 0,
-    watermark: secondIso(position.head),
+    watermark: secondIso(freshestRead(position)),
+    settledWatermark: secondIso(position.head),
     verifiedWatermark: secondIso(position.verified),
-    lagSeconds: Math.max(0, now - position.head),
+    lagSeconds: Math.max(0, now - freshestRead(position)),
+    settledLagSeconds: Math.max(0, now - position.head),
     verifiedLagSeconds: Math.max(0, now - position.verified),
   };
 }

@@ -7,6 +7,7 @@ import type { TickReport } from './run-tick';
  */
 export function recordTickMetrics(metrics: Metrics, report: TickReport): void {
   metrics.addMetric('IngestionLagSeconds', MetricUnit.Seconds, report.lagSeconds);
+  metrics.addMetric('SettledLagSeconds', MetricUnit.Seconds, report.settledLagSeconds);
   metrics.addMetric('VerifiedLagSeconds', MetricUnit.Seconds, report.verifiedLagSeconds);
   metrics.addMetric('Fetched', MetricUnit.Count, report.fetched);
   metrics.addMetric('Applied', MetricUnit.Count, report.applied);
@@ -18,7 +19,10 @@ export function recordTickMetrics(metrics: Metrics, report: TickReport): void {
   metrics.addMetric('HeadCalls', MetricUnit.Count, calledPass === 'head' ? 1 : 0);
   metrics.addMetric('TailCalls', MetricUnit.Count, calledPass === 'tail' ? 1 : 0);
   metrics.addMetric('ReconcileCalls', MetricUnit.Count, calledPass === 'reconcile' ? 1 : 0);
-  metrics.addMetric('LateApplied', MetricUnit.Count, report.pass && report.pass !== 'head' ? report.applied : 0);
+  metrics.addMetric('FreshCalls', MetricUnit.Count, calledPass === 'fresh' ? 1 : 0);
+  metrics.addMetric('LateApplied', MetricUnit.Count, report.pass === 'tail' || report.pass === 'reconcile' ? report.applied : 0);
+  // The tail left seconds unchecked because their markers may have expired: the UnverifiedSeconds alarm reads this.
+  metrics.addMetric('UnverifiedSeconds', MetricUnit.Count, report.unverifiedSeconds ?? 0);
   metrics.addMetric('Conflicts', MetricUnit.Count, report.conflicts?.length ?? 0);
   metrics.addMetric('UpstreamCallFailed', MetricUnit.Count, failed ? 1 : 0);
   // A stored page that could not be applied (or whose chunks are gone): the jam alarm below reads its streak.

@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { FailureStreak } from '../core/failure-streak';
-import { epochSecond, secondIso, type IngestionPosition, type Pass } from '../core/ingestion-position';
+import { epochSecond, freshestRead, secondIso, type IngestionPosition, type Pass } from '../core/ingestion-position';
 import type { JammedCall } from '../core/operator-action';
 import { emptyLedger } from '../core/second-ledger';
 import { upstreamContract } from '../core/upstream-contract';
@@ -17,8 +17,10 @@ export interface CursorItem {
   sk: string;
   /** Increments on every checkpoint; conditional writes compare it. */
   sequence: number;
-  /** The head watermark: everything created up to this second (inclusive, UTC ISO) was read once. */
+  /** The freshest completed read: everything created up to this second (inclusive, UTC ISO) and listed when it was read is applied. */
   watermark: string;
+  /** The settled head: everything up to this second was read once it was SETTLE_LAG_SECONDS old. */
+  settledWatermark?: string;
   /** The tail watermark: everything up to this second was checked for late arrivals. */
   verifiedWatermark?: string;
   /** Everything up to this second was re-read by reconciliation. */
@@ -48,7 +50,8 @@ export const encode = (value: unknown): Uint8Array => gzipSync(JSON.stringify(va
 export const decode = <T>(bytes: Uint8Array): T => JSON.parse(gunzipSync(bytes).toString('utf8')) as T;
 
 export const watermarkAttributes = (position: IngestionPosition) => ({
-  watermark: secondIso(position.head),
+  watermark: secondIso(freshestRead(position)),
+  settledWatermark: secondIso(position.head),
   verifiedWatermark: secondIso(position.verified),
   reconciledWatermark: secondIso(position.reconciled),
 });

@@ -12,6 +12,7 @@ import { isConditionalCheckFailure, isTransactionCancellation, type StoreContext
 /** The cursor attributes GET /status reads: never the position, a pending page or the error text. The status function's grant allows exactly these. */
 export const statusAttributes = [
   'watermark',
+  'settledWatermark',
   'verifiedWatermark',
   'lastTickAt',
   'lastOutcome',
@@ -57,10 +58,18 @@ export interface CursorRepository extends CursorStore {
 function passesUpdate(sequence: number, next: IngestionPosition): { sets: string[]; names: Record<string, string>; values: Record<string, unknown> } {
   const marks = watermarkAttributes(next);
   return {
-    sets: ['#sequence = :next', '#watermark = :watermark', '#verifiedWatermark = :verified', '#reconciledWatermark = :reconciled', '#position = :position'],
+    sets: [
+      '#sequence = :next',
+      '#watermark = :watermark',
+      '#settledWatermark = :settled',
+      '#verifiedWatermark = :verified',
+      '#reconciledWatermark = :reconciled',
+      '#position = :position',
+    ],
     names: {
       '#sequence': 'sequence',
       '#watermark': 'watermark',
+      '#settledWatermark': 'settledWatermark',
       '#verifiedWatermark': 'verifiedWatermark',
       '#reconciledWatermark': 'reconciledWatermark',
       '#position': 'position',
@@ -69,6 +78,7 @@ function passesUpdate(sequence: number, next: IngestionPosition): { sets: string
       ':sequence': sequence,
       ':next': sequence + 1,
       ':watermark': marks.watermark,
+      ':settled': marks.settledWatermark,
       ':verified': marks.verifiedWatermark,
       ':reconciled': marks.reconciledWatermark,
       ':position': encode(next),
@@ -237,6 +247,7 @@ export function createCursorRepository(store: StoreContext): CursorRepository {
       const jam = jamView(item.failureStreak);
       return {
         watermark: String(item.watermark),
+        ...(item.settledWatermark === undefined ? {} : { settledWatermark: item.settledWatermark }),
         ...(item.verifiedWatermark === undefined ? {} : { verifiedWatermark: item.verifiedWatermark }),
         ...(item.lastTickAt !== undefined && item.lastOutcome !== undefined ? { lastTick: { at: item.lastTickAt, outcome: item.lastOutcome } } : {}),
         counters,

@@ -17,6 +17,7 @@ beforeEach(() => dynamo.reset());
 
 const cursorItem = {
   watermark: '2026-11-25T09:58:00.000Z',
+  settledWatermark: '2026-11-25T09:57:10.000Z',
   lastTickAt: '2026-11-25T09:59:55.000Z',
   lastOutcome: 'rate-limited',
   lastError: 'rate-limited: upstream answered 429 from partner-api.internal',
@@ -26,6 +27,7 @@ const cursorItem = {
     { atMs: NumberValue.from(String(Date.parse('2026-11-25T09:59:22.000Z'))), pass: 'tail', ok: true },
     { atMs: NumberValue.from(String(Date.parse('2026-11-25T09:59:34.000Z'))), pass: 'head', ok: false },
     { atMs: NumberValue.from(String(Date.parse('2026-11-25T09:58:50.000Z'))), pass: 'reconcile', ok: true },
+    { atMs: NumberValue.from(String(Date.parse('2026-11-25T09:59:46.000Z'))), pass: 'fresh', ok: true },
   ],
   counters: {
     calls: NumberValue.from('12'),
@@ -55,9 +57,11 @@ describe('GET /status', () => {
     expect(JSON.parse(result.body ?? '')).toEqual({
       watermark: null,
       lagSeconds: null,
+      settledWatermark: null,
+      settledLagSeconds: null,
       verifiedWatermark: null,
       verifiedLagSeconds: null,
-      callsLastMinute: { head: 0, tail: 0, reconcile: 0 },
+      callsLastMinute: { head: 0, tail: 0, reconcile: 0, fresh: 0 },
       lastTick: null,
       jam: null,
       operatorActions: [],
@@ -73,9 +77,11 @@ describe('GET /status', () => {
     expect(JSON.parse(result.body ?? '')).toEqual({
       watermark: '2026-11-25T09:58:00.000Z',
       lagSeconds: 120,
+      settledWatermark: '2026-11-25T09:57:10.000Z',
+      settledLagSeconds: 170,
       verifiedWatermark: '2026-11-25T09:55:00.000Z',
       verifiedLagSeconds: 300,
-      callsLastMinute: { head: 2, tail: 1, reconcile: 0 },
+      callsLastMinute: { head: 2, tail: 1, reconcile: 0, fresh: 1 },
       lastTick: { at: '2026-11-25T09:59:55.000Z', outcome: 'rate-limited' },
       jam: null,
       operatorActions: [],
@@ -92,7 +98,7 @@ describe('GET /status', () => {
     expect(input.Key).toEqual({ pk: 'INGESTION', sk: 'CURSOR' });
     const projected = (input.ProjectionExpression ?? '').split(',').map((name) => input.ExpressionAttributeNames?.[name.trim()] ?? name.trim());
     expect(projected.sort()).toEqual(
-      ['counters', 'lastOutcome', 'lastTickAt', 'failureStreak', 'operatorActions', 'recentCalls', 'verifiedWatermark', 'watermark'].sort(),
+      ['counters', 'lastOutcome', 'lastTickAt', 'failureStreak', 'operatorActions', 'recentCalls', 'settledWatermark', 'verifiedWatermark', 'watermark'].sort(),
     );
   });
 

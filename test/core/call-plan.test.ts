@@ -9,6 +9,8 @@ const settings: IngestionSettings = {
   headLagTargetSeconds: 60,
   reconcileSeconds: 3600,
   markerSafeSeconds: 6 * 86_400,
+  // Fresh reads off (a margin as long as the settle lag): these cases are the settled passes alone.
+  freshMarginSeconds: 30,
 };
 const t0 = Date.parse(settings.ingestFrom) / 1000;
 const at = (second: number) => (t0 + second) * 1000;

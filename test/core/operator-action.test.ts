@@ -9,6 +9,7 @@ const settings: IngestionSettings = {
   headLagTargetSeconds: 70,
   reconcileSeconds: 0,
   markerSafeSeconds: 6 * 86_400,
+  freshMarginSeconds: 2,
 };
 const t0 = Date.parse(settings.ingestFrom) / 1000;
 

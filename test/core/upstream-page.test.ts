@@ -38,6 +38,7 @@ const settings: IngestionSettings = {
   headLagTargetSeconds: 70,
   reconcileSeconds: 86_400,
   markerSafeSeconds: 6 * 86_400,
+  freshMarginSeconds: 2,
 };
 const t0 = Date.parse(settings.ingestFrom) / 1000;
 const page = (fields: Partial<ReceivedPage> & Pick<ReceivedPage, 'pass' | 'span' | 'seconds'>): ReceivedPage => ({

@@ -92,6 +92,7 @@ describe('deployment configuration', () => {
       lateHorizonSeconds: 60,
       headLagTargetSeconds: 30,
       reconcileHours: 24,
+      freshMarginSeconds: 2,
       apiRateLimit: 500,
       apiBurstLimit: 1000,
       stage: 'dev',

@@ -138,6 +138,7 @@ describe('Lambda functions', () => {
       LATE_HORIZON_SECONDS: String(context.lateHorizonSeconds ?? ingestionDefaults.lateHorizonSeconds),
       HEAD_LAG_TARGET_SECONDS: String(context.headLagTargetSeconds ?? ingestionDefaults.headLagTargetSeconds),
       RECONCILE_HOURS: String(context.reconcileHours ?? ingestionDefaults.reconcileHours),
+      FRESH_MARGIN_SECONDS: String(context.freshMarginSeconds ?? ingestionDefaults.freshMarginSeconds),
       UPSTREAM_TIMEOUT_MS: String(ingestionSchedule.tickBudget.upstreamTimeoutSeconds * 1000),
     });
   });
@@ -353,6 +354,18 @@ describe('alarms and dashboard', () => {
     ]);
   });
 
+  test('a tail that stepped over seconds whose markers may have expired alarms at once', () => {
+    expect(alarmsOn('UnverifiedSeconds', { Name: 'service', Value: 'ingestion' })).toEqual([
+      expect.objectContaining({
+        Namespace: 'TransactionAggregation',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      }),
+    ]);
+  });
+
   test('failing upstream calls: 5 or more in 5 minutes', () => {
     expect(alarmsOn('UpstreamCallFailed', { Name: 'service', Value: 'ingestion' })).toEqual([
       expect.objectContaining({
@@ -383,9 +396,9 @@ describe('alarms and dashboard', () => {
   });
 
   test('every alarm notifies the encrypted, TLS-only alarm topic when it fires and when it clears', () => {
-    // Lag, verified lag, jam, upstream calls; per function errors and throttles; API 5xx; tick loop failed, timed out, throttled;
+    // Lag, verified lag, unverified seconds, jam, upstream calls; per function errors and throttles; API 5xx; tick loop failed, timed out, throttled;
     // schedule failed invocations and dead letters; table read and write throttles; alarm notifications failed.
-    expect(alarms.length).toBe(4 + 2 * allFunctionIds.length + 1 + 3 + 2 + 2 + 1);
+    expect(alarms.length).toBe(5 + 2 * allFunctionIds.length + 1 + 3 + 2 + 2 + 1);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([alarmTopicRef]);
       expect(alarm.OKActions).toEqual([alarmTopicRef]);

@@ -12,8 +12,10 @@ const report = (tick: number): TickReport => ({
   duplicates: tick,
   quarantined: 0,
   lagSeconds: 3,
+  settledLagSeconds: 48,
   verifiedLagSeconds: 64,
   watermark: '2024-05-01T10:00:00.000Z',
+  settledWatermark: '2024-05-01T09:59:15.000Z',
   verifiedWatermark: '2024-05-01T09:59:03.000Z',
   window: { start: '2024-05-01T09:59:00.000Z', end: '2024-05-01T10:00:00.000Z', page: tick },
 });
@@ -160,7 +162,7 @@ describe('local scheduler', () => {
   it('prints one progress line per tick with outcome, pass, page, counts and both lags', () => {
     const line = progressLine(2, 5, report(2), Date.parse('2024-05-01T10:00:07Z'));
     expect(line).toBe(
-      '10:00:07 tick 2/5 applied          head      page 2 [09:59:00→10:00:00] fetched 20 applied 18 duplicates 2 quarantined 0 lag 3s verified 64s',
+      '10:00:07 tick 2/5 applied          head      page 2 [09:59:00→10:00:00] fetched 20 applied 18 duplicates 2 quarantined 0 lag 3s settled 48s verified 64s',
     );
     const idle = progressLine(3, 5, { ...report(3), outcome: 'rate-limited', window: undefined, error: 'rate-limited: upstream answered 429' }, 0);
     expect(idle).toContain('rate-limited');
