@@ -11,27 +11,17 @@ export const transactionTypes = ['earned', 'spent', 'payout', 'paidOut'] as cons
 export type TransactionType = (typeof transactionTypes)[number];
 
 /**
- * Amounts: a non-negative decimal below 10^15 with at most 12 fraction digits. Any sum of such
+ * Amounts: a non-negative decimal below 10^integerDigits (10^15) with at most 12 fraction digits. Any sum of such
  * amounts keeps within DynamoDB's 38 significant digits (24 integer + 12 fraction digits hold a
  * billion times the largest amount), so every sum is exact.
  */
-export const amountDomain = {
-  /** Amounts are below 10^integerDigits. */
-  integerDigits: 15,
-  fractionDigits: 12,
-} as const;
+export const amountDomain = { integerDigits: 15, fractionDigits: 12 } as const;
 
 /** Sums (a user's payout, the payout sort key): 24 integer and 12 fraction digits, 36 significant digits. */
-export const sumDomain = {
-  integerDigits: 24,
-  fractionDigits: amountDomain.fractionDigits,
-} as const;
+export const sumDomain = { integerDigits: 24, fractionDigits: amountDomain.fractionDigits } as const;
 
 /** Transaction ids: a marker's sort key is `TX#<id>` and DynamoDB allows 1024 bytes. */
-export const idDomain = {
-  maxCharacters: 512,
-  maxBytes: 1000,
-} as const;
+export const idDomain = { maxCharacters: 512, maxBytes: 1000 } as const;
 
 /**
  * Who can be a user: the read API serves exactly these ids (URL-encoded in the path), and

@@ -23,6 +23,9 @@ export interface AggregateWriterOptions {
   concurrency: number;
 }
 
+/** Writes one chunk of one user's transactions of page `sequence`, counting into `result`; `stored` is the user's payout as last known. */
+type ChunkWrite = (sequence: number, userId: string, chunk: Transaction[], result: ApplyResult, stored: { payout: string | undefined }) => Promise<void>;
+
 /** TransactWriteItems takes 100 actions: one aggregate update plus 99 markers. */
 const MARKERS_PER_TRANSACTION = 99;
 const MAX_TRANSACTION_ATTEMPTS = 8;
@@ -71,13 +74,7 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
     return found;
   };
 
-  const transactChunk = async (
-    sequence: number,
-    userId: string,
-    chunk: Transaction[],
-    result: ApplyResult,
-    stored: { payout: string | undefined },
-  ): Promise<void> => {
+  const transactChunk: ChunkWrite = async (sequence, userId, chunk, result, stored) => {
     let pending = chunk;
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > MAX_TRANSACTION_ATTEMPTS)
@@ -160,13 +157,7 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
    * only the transactions refused on their own are set aside (to quarantine); transient errors
    * (throttling, 5xx, network) propagate: the page stays pending and a later tick applies it.
    */
-  const applyChunk = async (
-    sequence: number,
-    userId: string,
-    chunk: Transaction[],
-    result: ApplyResult,
-    stored: { payout: string | undefined },
-  ): Promise<void> => {
+  const applyChunk: ChunkWrite = async (sequence, userId, chunk, result, stored) => {
     try {
       await transactChunk(sequence, userId, chunk, result, stored);
     } catch (error) {
