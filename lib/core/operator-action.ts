@@ -20,6 +20,9 @@ export type PassAction = Exclude<OperatorAction, 'quarantine'>;
  * A call's identity across ticks: the same pass asking from the same second for the same page.
  * The end is left out: a head window grows with the clock while its start stays put.
  */
+/** The call a planned call, a pending page or a streak stands for: its pass, span and page only. */
+export const jammedCallOf = ({ pass, span, page }: JammedCall): JammedCall => ({ pass, span, page });
+
 export const callKey = (call: JammedCall): string => `${call.pass}:${call.span.start}#${call.page}`;
 
 /**

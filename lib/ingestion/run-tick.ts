@@ -1,7 +1,7 @@
 import { distinctTransactions, type Conflict } from '../core/aggregate';
 import { planCall } from '../core/call-plan';
 import { isJammed, jamBackoffMs, nextStreak, type FailureStreak } from '../core/failure-streak';
-import type { JammedCall } from '../core/operator-action';
+import { jammedCallOf, type JammedCall } from '../core/operator-action';
 import { epochSecond, freshestRead, initialPosition, secondIso, type IngestionSettings, type Pass } from '../core/ingestion-position';
 import { positionAfterPage } from '../core/page-outcome';
 import { validatePage } from '../core/transaction';
@@ -112,7 +112,7 @@ export async function runTick(deps: TickDependencies): Promise<TickReport> {
     page = await deps.source.fetchPage(window, plan.page);
   } catch (error) {
     if (!(error instanceof UpstreamCallError)) throw error;
-    return failedCall(deps, state, { pass: plan.pass, span: plan.span, page: plan.page }, error, quiet);
+    return failedCall(deps, state, jammedCallOf(plan), error, quiet);
   }
 
   const { transactions, quarantined } = validatePage(page.records);
@@ -199,9 +199,9 @@ async function applyOrRecord(deps: TickDependencies, state: CursorState, pending
   try {
     return await applyAndCheckpoint(deps, state, pending, outcome);
   } catch (error) {
-    const name = (error as Error | undefined)?.name ?? 'Error';
-    const call = { pass: pending.pass, span: pending.span, page: pending.page };
-    return stuckPage(deps, state, call, 'apply-failed', `apply-failed: ${name}`, (error as Error | undefined)?.message ?? String(error), quiet);
+    const failure = error as Error | undefined;
+    const detail = failure?.message ?? String(error);
+    return stuckPage(deps, state, jammedCallOf(pending), 'apply-failed', `apply-failed: ${failure?.name ?? 'Error'}`, detail, quiet);
   }
 }
 

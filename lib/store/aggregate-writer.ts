@@ -6,13 +6,11 @@ import type { Transaction } from '../core/transaction';
 import type { AggregateWriter, ApplyResult } from '../ingestion/ports';
 import { payoutSortKey } from '../core/payout-sort-key';
 import { batchGetAll } from './batch-get';
+import { markerKey, OPERATOR_QUARANTINE_SEQUENCE, readMarkers, type Marker } from './markers';
 import { decimalText } from './stored-number';
 import { keys, PAYOUT_INDEX_PARTITION } from './table-schema';
 import { isTransactionCancellation, type StoreContext } from './store-context';
 import { isRecordRefusal, RecordRefusedError } from './write-failure';
-
-/** A marker's `seq` when an operator quarantined its transaction instead of applying it (lib/store/operator-actions.ts). */
-export const OPERATOR_QUARANTINE_SEQUENCE = -1;
 
 export interface AggregateWriterOptions {
   nowMs(): number;
@@ -46,17 +44,6 @@ const MAX_TRANSACTION_ATTEMPTS = 8;
  * `updatedAt` (the route's Last-Modified) moves only when a sum changes.
  */
 export function createAggregateWriter({ document, tableName }: StoreContext, options: AggregateWriterOptions): AggregateWriter {
-  const knownMarkers = async (transactions: readonly Transaction[]): Promise<Map<string, { seq: number; content?: string }>> => {
-    const items = await batchGetAll(
-      { document, tableName },
-      transactions.map((t) => keys.marker(t.userId, t.id)),
-      { projection: 'pk, sk, seq, content', sleep: options.sleep },
-    );
-    return new Map(
-      items.map((item) => [`${item.pk}|${item.sk}`, { seq: Number(item.seq), ...(item.content === undefined ? {} : { content: String(item.content) }) }]),
-    );
-  };
-
   /** The stored payout of each user (undefined: no aggregate yet), read strongly consistent. */
   const knownPayouts = async (userIds: readonly string[]): Promise<Map<string, string | undefined>> => {
     const found = new Map<string, string | undefined>(userIds.map((userId) => [userId, undefined]));
@@ -173,11 +160,10 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
   return {
     async apply(sequence, transactions) {
       const result: ApplyResult = { applied: 0, duplicates: 0, conflicts: [], refused: [], operatorQuarantined: 0 };
-      const markers = await knownMarkers(transactions);
+      const markers = await readMarkers({ document, tableName }, transactions, { sleep: options.sleep });
       const candidates: Transaction[] = [];
       for (const transaction of transactions) {
-        const { pk, sk } = keys.marker(transaction.userId, transaction.id);
-        const marker = markers.get(`${pk}|${sk}`);
+        const marker = markers.get(markerKey(transaction));
         if (marker === undefined) candidates.push(transaction);
         else countKnown(transaction, marker, sequence, result);
       }
@@ -206,7 +192,7 @@ export function createAggregateWriter({ document, tableName }: StoreContext, opt
 const refusalReason = (error: unknown): string => `${(error as Error).name}: ${(error as Error).message}`;
 
 /** A transaction whose marker exists: applied by this page earlier, quarantined by an operator, or a duplicate. */
-function countKnown(transaction: Transaction, marker: { seq: number; content?: string }, sequence: number, result: ApplyResult): void {
+function countKnown(transaction: Transaction, marker: Marker, sequence: number, result: ApplyResult): void {
   if (marker.seq === sequence) result.applied += 1;
   else if (marker.seq === OPERATOR_QUARANTINE_SEQUENCE) result.operatorQuarantined += 1;
   else duplicateOf(transaction, marker.content, result);

@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { jammedCallOf } from '../core/operator-action';
 import { isJammed } from '../core/failure-streak';
 import { secondIso, type IngestionPosition } from '../core/ingestion-position';
 import type { IngestionStatus, JamView } from '../api/ports';
@@ -181,7 +182,7 @@ export function createCursorRepository(store: StoreContext): CursorRepository {
                   ExpressionAttributeValues: {
                     ':chunks': chunks.length,
                     ':sequence': sequence,
-                    ':call': { pass: pending.pass, span: pending.span, page: pending.page },
+                    ':call': jammedCallOf(pending),
                   },
                 },
               },

@@ -1,12 +1,11 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { contentOf, distinctTransactions } from '../core/aggregate';
 import { epochSecond, rewoundPosition, secondIso } from '../core/ingestion-position';
-import { positionAfterAction, type JammedCall, type OperatorAction } from '../core/operator-action';
+import { jammedCallOf, positionAfterAction, type JammedCall, type OperatorAction } from '../core/operator-action';
 import type { Transaction } from '../core/transaction';
-import { OPERATOR_QUARANTINE_SEQUENCE } from './aggregate-writer';
 import { quarantineEntry } from '../core/quarantine-entry';
 import type { CursorState, OperatorActionRecord, PendingPage } from '../ingestion/ports';
-import { batchGetAll } from './batch-get';
+import { markerKey, OPERATOR_QUARANTINE_SEQUENCE, readMarkers } from './markers';
 import { createCursorRepository, type OperatorChange } from './cursor-repository';
 import { createQuarantineStore } from './quarantine-store';
 import { keys } from './table-schema';
@@ -19,7 +18,6 @@ export type RewindResult =
 export type ActionResult = { done: true; record: OperatorActionRecord } | { done: false; reason: string };
 
 const refuse = (reason: string): ActionResult => ({ done: false, reason });
-const callOf = (page: PendingPage): JammedCall => ({ pass: page.pass, span: page.span, page: page.page });
 
 /**
  * An operator's way past what is stuck (infra/ops/unjam-ingestion.ts), each kept as an audit
@@ -42,7 +40,7 @@ export async function actOnJam(
   const state = await createCursorRepository(store).load();
   if (!state) return refuse('the table has no ingestion cursor yet');
   const streak = state.failureStreak;
-  const stuck = state.pending ? callOf(state.pending) : (state.pendingLost ?? streak);
+  const stuck = state.pending ? jammedCallOf(state.pending) : (state.pendingLost ?? streak);
   const audit = (call: JammedCall, extra: Partial<OperatorActionRecord> = {}): OperatorActionRecord => ({
     at: nowIso,
     by,
@@ -89,9 +87,9 @@ async function quarantineUnapplied(
   markerTtlSeconds: number,
 ): Promise<number> {
   const candidates = distinctTransactions(page.transactions).distinct;
-  const markers = await markerSequences(store, candidates);
+  const markers = await readMarkers(store, candidates, { consistentRead: true });
   const unapplied = candidates.filter((transaction) => {
-    const seq = markers.get(markerKey(transaction));
+    const seq = markers.get(markerKey(transaction))?.seq;
     return seq === undefined || seq === OPERATOR_QUARANTINE_SEQUENCE;
   });
   const expiresAt = epochSecond(Date.parse(nowIso)) + markerTtlSeconds;
@@ -119,21 +117,6 @@ async function quarantineUnapplied(
     nowIso,
   );
   return setAside.length;
-}
-
-const markerKey = (transaction: Transaction): string => {
-  const { pk, sk } = keys.marker(transaction.userId, transaction.id);
-  return `${pk}|${sk}`;
-};
-
-/** The `seq` of each existing marker among the transactions' (strongly consistent). */
-async function markerSequences(store: StoreContext, transactions: readonly Transaction[]): Promise<Map<string, number>> {
-  const items = await batchGetAll(
-    store,
-    transactions.map((t) => keys.marker(t.userId, t.id)),
-    { projection: 'pk, sk, seq', consistentRead: true },
-  );
-  return new Map(items.map((item) => [`${item.pk}|${item.sk}`, Number(item.seq)]));
 }
 
 /**

@@ -148,7 +148,7 @@ describe('Lambda functions', () => {
     // The recommended flag @aws-cdk/aws-iam:minimizePolicies sorts the actions.
     expect(statements).toContainEqual({ Effect: 'Allow', Action: [...ingestionTableActions].sort(), Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } });
     // What the tick's adapters send, read from their source: each command, and the item actions inside its transactions.
-    const sources = ['aggregate-writer', 'batch-get', 'call-slots', 'cursor-repository', 'pending-page-store', 'quarantine-store']
+    const sources = ['aggregate-writer', 'batch-get', 'call-slots', 'cursor-repository', 'markers', 'pending-page-store', 'quarantine-store']
       .map((name) => readFileSync(join(__dirname, `../../lib/store/${name}.ts`), 'utf8'))
       .join('\n');
     const commandAction: Record<string, string[]> = {
