@@ -114,10 +114,18 @@ export function createCursorRepository(store: StoreContext): CursorRepository {
   const { document, tableName } = store;
   const Key = keys.cursor();
 
-  /** One conditional update of the cursor; false when the sequence had moved. */
-  const update = async (sets: string[], removes: string[], names: Record<string, string>, values: Record<string, unknown>): Promise<boolean> => {
+  /**
+   * One conditional update of the cursor: the item's attributes as they were before it (what the
+   * update changed), or false when the sequence had moved.
+   */
+  const update = async (
+    sets: string[],
+    removes: string[],
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+  ): Promise<Stored<Partial<CursorItem>> | false> => {
     try {
-      await document.send(
+      const { Attributes } = await document.send(
         new UpdateCommand({
           TableName: tableName,
           Key,
@@ -125,14 +133,17 @@ export function createCursorRepository(store: StoreContext): CursorRepository {
           ConditionExpression: '#sequence = :sequence',
           ExpressionAttributeNames: { ...names, '#sequence': 'sequence' },
           ExpressionAttributeValues: values,
+          ReturnValues: 'UPDATED_OLD',
         }),
       );
-      return true;
+      return (Attributes ?? {}) as Stored<Partial<CursorItem>>;
     } catch (error) {
       if (isConditionalCheckFailure(error)) return false;
       throw error;
     }
   };
+  /** How many chunks the cursor counted for its pending page before an update removed the count. */
+  const chunksBefore = (old: Stored<Partial<CursorItem>>): number => plainNumbers<Partial<CursorItem>>(old).pendingChunks ?? 0;
 
   const load = async (): Promise<CursorState | undefined> => {
     const { Item } = await document.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }));
@@ -211,8 +222,9 @@ export function createCursorRepository(store: StoreContext): CursorRepository {
       };
       const values: Record<string, unknown> = { ...moved.values, ':now': nowIso, ':outcome': outcome, ':recentCalls': recentCalls };
       const sets = [...moved.sets, '#lastTickAt = :now', '#lastOutcome = :outcome', '#recentCalls = :recentCalls', ...counterUpdates(counters, names, values)];
-      if (!(await update(sets, ['#pendingChunks', '#pendingCall', '#lastError', '#notBefore', '#failureStreak'], names, values))) return false;
-      await discardPendingPage(store, sequence);
+      const old = await update(sets, ['#pendingChunks', '#pendingCall', '#lastError', '#notBefore', '#failureStreak'], names, values);
+      if (old === false) return false;
+      await discardPendingPage(store, sequence, chunksBefore(old));
       return true;
     },
 
@@ -228,7 +240,7 @@ export function createCursorRepository(store: StoreContext): CursorRepository {
         sets.push(`#${name} = :${name}`);
       }
       if (details.counters) sets.push(...counterUpdates(details.counters, names, values));
-      return update(sets, [], names, values);
+      return (await update(sets, [], names, values)) !== false;
     },
 
     async readStatus() {
@@ -335,8 +347,9 @@ export function createCursorRepository(store: StoreContext): CursorRepository {
         ':now': nowIso,
         ':outcome': 'rewound',
       });
-      if (rewound && (state.pending || state.pendingLost)) await discardPendingPage(store, state.sequence);
-      return rewound;
+      if (rewound === false) return false;
+      await discardPendingPage(store, state.sequence, chunksBefore(rewound));
+      return true;
     },
   };
 }

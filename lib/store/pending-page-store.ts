@@ -61,12 +61,17 @@ export async function loadPendingPage(store: StoreContext, sequence: number, chu
 
 /**
  * Deletes the chunks of the page of `sequence` once the cursor no longer names it (checkpointed,
- * skipped, split or rewound). Best effort: what a crash leaves behind expires by TTL.
+ * skipped, split or rewound): the `chunks` the cursor counted, by key; when the count is not at
+ * hand (an operator's transaction returns no old values), whatever a Query finds. Best effort:
+ * what a crash leaves behind expires by TTL.
  */
-export async function discardPendingPage(store: StoreContext, sequence: number): Promise<void> {
+export async function discardPendingPage(store: StoreContext, sequence: number, chunks?: number): Promise<void> {
   try {
-    const items = await chunkItems(store, sequence, 'pk, sk');
-    await Promise.all(items.map(({ pk, sk }) => store.document.send(new DeleteCommand({ TableName: store.tableName, Key: { pk, sk } }))));
+    const itemKeys =
+      chunks === undefined
+        ? (await chunkItems(store, sequence, 'pk, sk')).map(({ pk, sk }) => ({ pk, sk }))
+        : Array.from({ length: chunks }, (_, n) => keys.pendingChunk(sequence, n));
+    await Promise.all(itemKeys.map((Key) => store.document.send(new DeleteCommand({ TableName: store.tableName, Key }))));
   } catch {
     // The cursor has already moved past the page: leftover chunks are harmless and expire.
   }

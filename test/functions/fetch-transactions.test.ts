@@ -38,6 +38,8 @@ beforeEach(() => {
   Object.assign(process.env, env);
   sdk = require('@aws-sdk/lib-dynamodb') as typeof LibDynamoDb;
   dynamo = mockClient(sdk.DynamoDBDocumentClient);
+  // DynamoDB answers every UpdateItem with an object (its old attributes when asked).
+  dynamo.on(sdk.UpdateCommand).resolves({});
   const secretsManager = require('@aws-sdk/client-secrets-manager') as typeof SecretsManager;
   secrets = mockClient(secretsManager.SecretsManagerClient);
   secrets.on(secretsManager.GetSecretValueCommand).resolves({ SecretString: 'secret-key' });
