@@ -8,6 +8,34 @@ import { createReadStore } from '../../lib/store/read-store';
 import { keys, PAYOUT_INDEX_PARTITION } from '../../lib/store/table-schema';
 import { createTestTable } from '../support/dynamodb-table';
 
+/** Aggregate items written straight to the table (as an older writer left them), with the index attributes `extra` gives each. */
+async function writeOldAggregates(
+  table: Awaited<ReturnType<typeof createTestTable>>,
+  aggregates: readonly (readonly [string, string])[],
+  extra: (userId: string, payout: string) => Record<string, { S: string }>,
+): Promise<void> {
+  await table.client.send(
+    new BatchWriteItemCommand({
+      RequestItems: {
+        [table.tableName]: aggregates.map(([userId, payout]) => ({
+          PutRequest: {
+            Item: {
+              pk: { S: keys.aggregate(userId).pk },
+              sk: { S: 'AGGREGATE' },
+              userId: { S: userId },
+              earned: { N: '0' },
+              spent: { N: '0' },
+              payout: { N: payout },
+              paidOut: { N: '0' },
+              ...extra(userId, payout),
+            },
+          },
+        })),
+      },
+    }),
+  );
+}
+
 /** Aggregates as the writer left them before payoutAmountIndex existed: partition on payout > 0, no sort key. */
 test('backfill gives old aggregates their payoutSortKey, so the amount index lists them; a second run changes nothing', async () => {
   const table = await createTestTable();
@@ -18,25 +46,10 @@ test('backfill gives old aggregates their payoutSortKey, so the amount index lis
       ['c', '1000.5'],
       ['d', '30'],
     ] as const;
-    await table.client.send(
-      new BatchWriteItemCommand({
-        RequestItems: {
-          [table.tableName]: old.map(([userId, payout]) => ({
-            PutRequest: {
-              Item: {
-                pk: { S: keys.aggregate(userId).pk },
-                sk: { S: 'AGGREGATE' },
-                userId: { S: userId },
-                earned: { N: '0' },
-                spent: { N: '0' },
-                payout: { N: payout },
-                paidOut: { N: '0' },
-                ...(Number(payout) > 0 ? { payoutIndexPk: { S: PAYOUT_INDEX_PARTITION } } : {}),
-              },
-            },
-          })),
-        },
-      }),
+    await writeOldAggregates(
+      table,
+      old,
+      (_userId, payout): Record<string, { S: string }> => (Number(payout) > 0 ? { payoutIndexPk: { S: PAYOUT_INDEX_PARTITION } } : {}),
     );
     const document = createDocumentClient();
     const reads = createReadStore({ document, tableName: table.tableName });
@@ -64,27 +77,10 @@ test('backfill re-encodes keys written with 8 fraction digits, and a cursor issu
       ['b', '12.5'],
       ['c', '1000.25'],
     ] as const;
-    await table.client.send(
-      new BatchWriteItemCommand({
-        RequestItems: {
-          [table.tableName]: old.map(([userId, payout]) => ({
-            PutRequest: {
-              Item: {
-                pk: { S: keys.aggregate(userId).pk },
-                sk: { S: 'AGGREGATE' },
-                userId: { S: userId },
-                earned: { N: '0' },
-                spent: { N: '0' },
-                payout: { N: payout },
-                paidOut: { N: '0' },
-                payoutIndexPk: { S: PAYOUT_INDEX_PARTITION },
-                payoutSortKey: { S: legacyKey(payout, userId) },
-              },
-            },
-          })),
-        },
-      }),
-    );
+    await writeOldAggregates(table, old, (userId, payout) => ({
+      payoutIndexPk: { S: PAYOUT_INDEX_PARTITION },
+      payoutSortKey: { S: legacyKey(payout, userId) },
+    }));
     const document = createDocumentClient();
     const oldCursor = encodePayoutCursor(legacyKey('12.5', 'b'), { sort: 'totalPayout' });
     expect(await backfillPayoutKeys(document, table.tableName)).toMatchObject({ scanned: 3, updated: 3 });

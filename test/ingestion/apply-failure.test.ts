@@ -9,7 +9,7 @@ import { createReadStore } from '../../lib/store/read-store';
 import type { StoreContext } from '../../lib/store/store-context';
 import { createTestTable } from '../support/dynamodb-table';
 import { FakeClock } from '../support/fake-clock';
-import { pendingChunkCount, storedAggregates, storedCursor, testConfig, tick } from '../support/ingestion-harness';
+import { emptyHeadPage, pendingChunkCount, storedAggregates, storedCursor, testConfig, tick } from '../support/ingestion-harness';
 import { ScriptedUpstream, upstreamRecord } from '../support/scripted-upstream';
 
 const t0 = Date.parse('2024-01-01T00:10:00Z');
@@ -147,19 +147,7 @@ test('a pending page whose chunks are gone is a pending-lost jam, not an excepti
     },
     new Date(w.clock.nowMs()).toISOString(),
   );
-  const span = { start: t0 / 1000, end: t0 / 1000 + 9 };
-  const page = {
-    pass: 'head' as const,
-    span,
-    page: 1,
-    window: { start: new Date(t0).toISOString(), end: new Date(t0 + 9000).toISOString() },
-    fetchedAtMs: w.clock.nowMs(),
-    seconds: [],
-    meta: { itemCount: 0, itemsPerPage: 1000, totalPages: 0, currentPage: 1 },
-    fetched: 0,
-    transactions: [],
-    quarantined: [],
-  };
+  const page = emptyHeadPage({ start: t0 / 1000, end: t0 / 1000 + 9 }, w.clock.nowMs());
   expect(await cursor.savePending(state.sequence, page)).toBe(true);
   const { Items = [] } = await w.plain.document.send(
     new QueryCommand({
@@ -198,18 +186,7 @@ test('a failing tick cannot restore the streak, backoff or recent calls that a c
     { head: t0 / 1000, verified: t0 / 1000, reconciled: t0 / 1000, open: {}, ledger: { from: t0 / 1000 + 1, counts: [] }, density: 0, probeItems: 1000 },
     nowIso,
   );
-  const page = {
-    pass: 'head' as const,
-    span: { start: t0 / 1000 + 1, end: t0 / 1000 + 1 },
-    page: 1,
-    window: { start: nowIso, end: nowIso },
-    fetchedAtMs: w.clock.nowMs(),
-    seconds: [],
-    meta: { itemCount: 0, itemsPerPage: 1000, totalPages: 0, currentPage: 1 },
-    fetched: 0,
-    transactions: [],
-    quarantined: [],
-  };
+  const page = emptyHeadPage({ start: t0 / 1000 + 1, end: t0 / 1000 + 1 }, w.clock.nowMs());
   expect(await cursor.savePending(state.sequence, page)).toBe(true);
   // Tick B checkpoints while tick A (which read the same sequence) is failing.
   expect(

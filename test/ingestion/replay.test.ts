@@ -5,7 +5,7 @@ import { createDocumentClient } from '../../lib/store/dynamo-client';
 import { rewindIngestion } from '../../infra/ops/rewind-ingestion';
 import { createTestTable } from '../support/dynamodb-table';
 import { FakeClock } from '../support/fake-clock';
-import { normalised, pendingChunkCount, storedAggregates, storedCursor, testConfig, tick } from '../support/ingestion-harness';
+import { emptyHeadPage, normalised, pendingChunkCount, storedAggregates, storedCursor, testConfig, tick } from '../support/ingestion-harness';
 import { ScriptedUpstream, upstreamRecord, type UpstreamRecord } from '../support/scripted-upstream';
 
 const start = Date.parse('2024-06-01T11:00:00Z');
@@ -86,18 +86,7 @@ test('a rewind is refused when it could count twice, and a rewind over a waiting
   const cursor = createCursorRepository(store);
   const state = (await cursor.load())!;
   const second = Date.parse(settled.watermark) / 1000;
-  const pending = {
-    pass: 'head' as const,
-    span: { start: second, end: second },
-    window: { start: settled.watermark, end: settled.watermark },
-    page: 1,
-    fetchedAtMs: clock.nowMs(),
-    seconds: [],
-    meta: { itemCount: 0, itemsPerPage: 1000, totalPages: 0, currentPage: 1 },
-    fetched: 0,
-    transactions: [],
-    quarantined: [],
-  };
+  const pending = emptyHeadPage({ start: second, end: second }, clock.nowMs());
   expect(await cursor.savePending(state.sequence, pending)).toBe(true);
   const unchanged = await storedCursor(store);
   expect(unchanged).toMatchObject({ watermark: settled.watermark, sequence: settled.sequence });

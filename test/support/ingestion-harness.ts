@@ -9,6 +9,8 @@ import type { CursorItem } from '../../lib/store/cursor-item';
 import type { StoreContext } from '../../lib/store/store-context';
 import type { TransactionSource } from '../../lib/ingestion/ports';
 import type { FakeClock } from './fake-clock';
+import { secondIso, type Span } from '../../lib/core/ingestion-position';
+import type { PendingPage } from '../../lib/ingestion/ports';
 
 export function testConfig(tableName: string, overrides: Record<string, string> = {}): IngestionConfig {
   return ingestionConfigFrom({
@@ -79,4 +81,20 @@ export async function pendingChunkCount(store: StoreContext): Promise<number> {
     }),
   );
   return page.Items?.length ?? 0;
+}
+
+/** A fetched page of the head holding nothing, as a tick would store it for `span` (epoch seconds). */
+export function emptyHeadPage(span: Span, fetchedAtMs: number): PendingPage {
+  return {
+    pass: 'head',
+    span,
+    page: 1,
+    window: { start: secondIso(span.start), end: secondIso(span.end) },
+    fetchedAtMs,
+    seconds: [],
+    meta: { itemCount: 0, itemsPerPage: 1000, totalPages: 0, currentPage: 1 },
+    fetched: 0,
+    transactions: [],
+    quarantined: [],
+  };
 }
