@@ -1,17 +1,15 @@
 import { planCall } from '../../lib/core/call-plan';
-import { initialPosition, type IngestionPosition, type IngestionSettings } from '../../lib/core/ingestion-position';
+import { initialPosition, type IngestionPosition } from '../../lib/core/ingestion-position';
 import { recordCounts } from '../../lib/core/second-ledger';
+import { defaultSettings } from '../support/ingestion-settings';
 
-const settings: IngestionSettings = {
-  ingestFrom: '2025-01-01T00:00:00.000Z',
+const settings = defaultSettings({
   settleLagSeconds: 30,
-  lateHorizonSeconds: 60,
   headLagTargetSeconds: 60,
   reconcileSeconds: 3600,
-  markerSafeSeconds: 6 * 86_400,
   // Fresh reads off (a margin as long as the settle lag): these cases are the settled passes alone.
   freshMarginSeconds: 30,
-};
+});
 const t0 = Date.parse(settings.ingestFrom) / 1000;
 const at = (second: number) => (t0 + second) * 1000;
 

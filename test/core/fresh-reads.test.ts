@@ -1,18 +1,11 @@
 import { planCall } from '../../lib/core/call-plan';
-import { freshestRead, initialPosition, rewoundPosition, type IngestionPosition, type IngestionSettings } from '../../lib/core/ingestion-position';
+import { freshestRead, initialPosition, rewoundPosition, type IngestionPosition } from '../../lib/core/ingestion-position';
 import { positionAfterAction } from '../../lib/core/operator-action';
 import { positionAfterPage, type ReceivedPage } from '../../lib/core/page-outcome';
 import { recordCounts } from '../../lib/core/second-ledger';
+import { defaultSettings } from '../support/ingestion-settings';
 
-const settings: IngestionSettings = {
-  ingestFrom: '2025-01-01T00:00:00.000Z',
-  settleLagSeconds: 45,
-  lateHorizonSeconds: 60,
-  headLagTargetSeconds: 70,
-  reconcileSeconds: 86_400,
-  markerSafeSeconds: 6 * 86_400,
-  freshMarginSeconds: 2,
-};
+const settings = defaultSettings();
 const t0 = Date.parse(settings.ingestFrom) / 1000;
 const at = (second: number) => (t0 + second) * 1000;
 

@@ -1,16 +1,9 @@
 import { planCall } from '../../lib/core/call-plan';
-import { initialPosition, type IngestionSettings } from '../../lib/core/ingestion-position';
+import { initialPosition } from '../../lib/core/ingestion-position';
 import { positionAfterAction } from '../../lib/core/operator-action';
+import { defaultSettings } from '../support/ingestion-settings';
 
-const settings: IngestionSettings = {
-  ingestFrom: '2025-01-01T00:00:00Z',
-  settleLagSeconds: 45,
-  lateHorizonSeconds: 60,
-  headLagTargetSeconds: 70,
-  reconcileSeconds: 0,
-  markerSafeSeconds: 6 * 86_400,
-  freshMarginSeconds: 2,
-};
+const settings = defaultSettings({ reconcileSeconds: 0 });
 const t0 = Date.parse(settings.ingestFrom) / 1000;
 
 describe('an operator acting on a jammed call', () => {

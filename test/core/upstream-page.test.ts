@@ -1,7 +1,8 @@
 import { pageCoverage, positionAfterPage, type ReceivedPage } from '../../lib/core/page-outcome';
-import { initialPosition, type IngestionSettings } from '../../lib/core/ingestion-position';
+import { initialPosition } from '../../lib/core/ingestion-position';
 import { recordCounts } from '../../lib/core/second-ledger';
 import { contradictoryMeta, mayHaveMore } from '../../lib/core/upstream-page';
+import { defaultSettings } from '../support/ingestion-settings';
 
 describe('what was received decides whether a window may hold more, meta only helps', () => {
   it.each([
@@ -31,15 +32,7 @@ describe('what was received decides whether a window may hold more, meta only he
   });
 });
 
-const settings: IngestionSettings = {
-  ingestFrom: '2025-01-01T00:00:00Z',
-  settleLagSeconds: 45,
-  lateHorizonSeconds: 60,
-  headLagTargetSeconds: 70,
-  reconcileSeconds: 86_400,
-  markerSafeSeconds: 6 * 86_400,
-  freshMarginSeconds: 2,
-};
+const settings = defaultSettings();
 const t0 = Date.parse(settings.ingestFrom) / 1000;
 const page = (fields: Partial<ReceivedPage> & Pick<ReceivedPage, 'pass' | 'span' | 'seconds'>): ReceivedPage => ({
   page: 1,
