@@ -25,6 +25,9 @@ export const ingestionDefaults = {
   markerTtlDays: 7,
 } as const;
 
+/** The margin every re-read keeps from the markers' expiry (the tail, reconciliation, a rewind). */
+export const MARKER_MARGIN_SECONDS = 86_400;
+
 const environmentSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
   TRANSACTIONS_API_URL: z.url(),
@@ -42,8 +45,8 @@ const environmentSchema = z.object({
   /** Fresh reads end this many seconds before now (at least 1: the current second is still being written; at or above SETTLE_LAG_SECONDS: no fresh reads). */
   FRESH_MARGIN_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), ingestionDefaults.freshMarginSeconds),
   UPSTREAM_TIMEOUT_MS: positiveNumber(5000),
-  // At least two days: the markers must outlive the day's margin that every re-read keeps (markerSafeSeconds).
-  MARKER_TTL_DAYS: z._default(z.coerce.number().check(z.minimum(2)), ingestionDefaults.markerTtlDays),
+  // At least a day beyond the margin every re-read keeps from the markers' expiry (markerSafeSeconds): 2 days.
+  MARKER_TTL_DAYS: z._default(z.coerce.number().check(z.minimum(1 + MARKER_MARGIN_SECONDS / 86_400)), ingestionDefaults.markerTtlDays),
   APPLY_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(64)), 16),
   /** Local runtime only: divides the budget window (and the cadence), never data timestamps. */
   TIME_SCALE: positiveNumber(1),
@@ -61,9 +64,6 @@ export interface IngestionConfig {
   defaultBackoffMs: number;
   maxRetryAfterMs: number;
 }
-
-/** The margin every re-read keeps from the markers' expiry (the tail, reconciliation, a rewind). */
-export const MARKER_MARGIN_SECONDS = 86_400;
 
 /** A day short of the markers' TTL: nothing older is ever re-read (its markers may be gone, it would count twice). */
 export const markerSafeSeconds = (markerTtlDays: number): number => Math.max(0, markerTtlDays * 86_400 - MARKER_MARGIN_SECONDS);
